@@ -1,0 +1,429 @@
+"""How the ledger checks and applies transfers, rule by rule.
+
+Each transfer is checked completely before anything changes, in the order of
+:class:`~twin.ledger.results.TransferResult`. Linked chains need more: a later
+member may fail after earlier ones were applied, so for chains the ledger keeps
+an undo log of the account fields and lookups it changed and rolls them back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from twin.calendar import local_day_index
+from twin.ledger import interest, limits
+from twin.ledger.accounts import Account, AccountFlags, AccountStatus
+from twin.ledger.results import TransferResult
+from twin.ledger.transfers import INFLOW_CODES, OUTFLOW_CODES, Transfer, TransferCode, TransferFlags
+from twin.ledger.welfare import check_welfare
+
+if TYPE_CHECKING:
+    from twin.ledger.ledger import Ledger
+
+__all__ = ["apply_batch", "apply_resolution"]
+
+R = TransferResult
+_F = TransferFlags
+_MICROS = 1_000_000
+_LINKED = _F.LINKED
+_PENDING = _F.PENDING
+_POST = _F.POST_PENDING
+_VOID = _F.VOID_PENDING
+_DMNEC = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
+_CMNED = AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS
+_LIMITED = AccountFlags.LIMITED
+_EARNS = AccountFlags.EARNS_INTEREST
+_CLOSED = AccountStatus.CLOSED
+_FROZEN = AccountStatus.FROZEN
+_RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
+
+#: Failures that depend on the ledger's state (funds, holds, accounts). Their
+#: ids are remembered, so a retry fails the same way even after the state
+#: changes; a malformed request is not remembered.
+_REMEMBERED = frozenset(R) - {
+    R.OK,
+    R.LINKED_EVENT_FAILED,
+    R.LINKED_EVENT_CHAIN_OPEN,
+    R.ID_MUST_NOT_BE_ZERO,
+    R.FLAGS_ARE_MUTUALLY_EXCLUSIVE,
+    R.PENDING_ID_MUST_BE_ZERO,
+    R.PENDING_ID_MUST_NOT_BE_ZERO,
+    R.PENDING_ID_MUST_BE_DIFFERENT,
+    R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER,
+    R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO,
+    R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO,
+    R.ACCOUNTS_MUST_BE_DIFFERENT,
+    R.AMOUNT_MUST_NOT_BE_ZERO,
+    R.AMOUNT_MUST_NOT_BE_NEGATIVE,
+    R.EXISTS_WITH_DIFFERENT_FLAGS,
+    R.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID,
+    R.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID,
+    R.EXISTS_WITH_DIFFERENT_AMOUNT,
+    R.EXISTS_WITH_DIFFERENT_PENDING_ID,
+    R.EXISTS_WITH_DIFFERENT_TIMEOUT,
+    R.EXISTS_WITH_DIFFERENT_CODE,
+    R.EXISTS_WITH_DIFFERENT_REFERENCES,
+    R.EXISTS,
+}
+
+_ACCOUNT_STATE = (
+    "debits_pending",
+    "debits_posted",
+    "credits_pending",
+    "credits_posted",
+    "day",
+    "day_in",
+    "day_out",
+    "year",
+    "year_in",
+    "year_out",
+    "product_365",
+    "product_366",
+    "interest_day",
+)
+
+
+def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResult]:
+    """Apply ``transfers`` in order, chains as a whole, and return their results."""
+    count = len(transfers)
+    results: list[TransferResult] = [R.OK] * count
+    first = 0
+    while first < count:
+
+        # Find the chain that starts here: up to the first transfer not linked.
+        last = first
+        while last < count - 1 and transfers[last].flags & _LINKED:
+            last += 1
+        if transfers[last].flags & _LINKED:
+            for index in range(first, last):
+                results[index] = R.LINKED_EVENT_FAILED
+            results[last] = R.LINKED_EVENT_CHAIN_OPEN
+            break
+
+        if first == last:
+            result = _apply_one(ledger, transfers[first], None)
+            results[first] = result
+            if result is not R.OK:
+                _remember_failure(ledger, transfers[first], result)
+            first += 1
+            continue
+
+        undo = _Undo(ledger)
+        failed_at = -1
+        for index in range(first, last + 1):
+            result = _apply_one(ledger, transfers[index], undo)
+            results[index] = result
+            if result is not R.OK and result is not R.EXISTS:
+                failed_at = index
+                break
+        if failed_at >= 0:
+            undo.rollback()
+            for index in range(first, last + 1):
+                if index != failed_at:
+                    results[index] = R.LINKED_EVENT_FAILED
+            _remember_failure(ledger, transfers[failed_at], results[failed_at])
+        first = last + 1
+    return results
+
+
+def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: int, undo: _Undo | None = None) -> None:
+    """Post or void ``pending`` as ``record`` says; every check has already passed."""
+    debit = ledger._accounts[pending.debit_account_id]
+    credit = ledger._accounts[pending.credit_account_id]
+    if undo is not None:
+        undo.save(debit)
+        undo.save(credit)
+
+    # Fill the record from the hold it resolves.
+    record.debit_account_id = pending.debit_account_id
+    record.credit_account_id = pending.credit_account_id
+    record.code = pending.code
+    if record.flags & _VOID:
+        record.amount = pending.amount
+    record.timestamp = now
+
+    # Release the hold, then post what the record posts.
+    debit.debits_pending -= pending.amount
+    credit.credits_pending -= pending.amount
+    posted = record.amount if record.flags & _POST else 0
+    if posted:
+        day = local_day_index(now)
+        if debit.flags & _EARNS:
+            interest.accrue(debit, day)
+        if credit.flags & _EARNS:
+            interest.accrue(credit, day)
+        debit.debits_posted += posted
+        credit.credits_posted += posted
+
+    # Give back to the limit windows what the hold counted and was not posted.
+    released = pending.amount - posted
+    if released:
+        hold_day = local_day_index(pending.timestamp)
+        if debit.flags & _LIMITED and pending.code in OUTFLOW_CODES:
+            limits.release_out(debit, released, hold_day)
+        if credit.flags & _LIMITED and pending.code in INFLOW_CODES:
+            limits.release_in(credit, released, hold_day)
+
+    _commit(ledger, record, debit, credit, undo)
+
+
+# Private interface
+
+
+class _Undo:
+    """What a chain changed, so that a failure inside it can be rolled back."""
+
+    __slots__ = ("ledger", "saved", "indexed", "new_transfers")
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.saved: dict[int, tuple[Account, tuple]] = {}
+        self.indexed: list[Transfer] = []
+        self.new_transfers = len(ledger._new_transfers)
+
+    def save(self, account: Account) -> None:
+        if account.id not in self.saved:
+            self.saved[account.id] = (account, tuple(getattr(account, name) for name in _ACCOUNT_STATE))
+
+    def rollback(self) -> None:
+        ledger = self.ledger
+        for account, state in self.saved.values():
+            for name, value in zip(_ACCOUNT_STATE, state, strict=True):
+                setattr(account, name, value)
+        for transfer in reversed(self.indexed):
+            _unindex(ledger, transfer)
+        del ledger._new_transfers[self.new_transfers :]
+
+
+def _unindex(ledger: Ledger, transfer: Transfer) -> None:
+    """Reverse what ``Ledger._index`` recorded for ``transfer``."""
+    from twin.ledger.ledger import PENDING
+
+    del ledger._transfers[transfer.id]
+    flags = transfer.flags
+    if flags & _PENDING:
+        del ledger._hold_state[transfer.id]
+        ledger._open_holds.get(transfer.debit_account_id, set()).discard(transfer.id)
+        ledger._open_holds.get(transfer.credit_account_id, set()).discard(transfer.id)
+    elif flags & (_POST | _VOID):
+        ledger._hold_state[transfer.pending_id] = PENDING
+        ledger._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.pending_id)
+        ledger._open_holds.setdefault(transfer.credit_account_id, set()).add(transfer.pending_id)
+    if transfer.code in _RETURN_CODES and transfer.original_id:
+        ledger._returned[transfer.original_id] -= transfer.amount
+    if transfer.code is TransferCode.DISBURSEMENT and not flags & (_POST | _VOID):
+        entries = ledger._disbursed.get(transfer.credit_account_id)
+        if entries:
+            entries.pop()
+
+
+def _remember_failure(ledger: Ledger, transfer: Transfer, result: TransferResult) -> None:
+    if result not in _REMEMBERED or transfer.id in ledger._failed or transfer.id in ledger._transfers:
+        return
+    transfer.timestamp = ledger._last_timestamp
+    ledger._failed[transfer.id] = (result, transfer)
+    ledger._new_failures.append((transfer, result.value))
+
+
+def _commit(ledger: Ledger, record: Transfer, debit: Account, credit: Account, undo: _Undo | None) -> None:
+    ledger._index(record)
+    ledger._new_transfers.append(record)
+    ledger._dirty[debit.id] = debit
+    ledger._dirty[credit.id] = credit
+    if undo is not None:
+        undo.indexed.append(record)
+
+
+def _apply_one(ledger: Ledger, transfer: Transfer, undo: _Undo | None) -> TransferResult:
+    result = _check_shape(transfer)
+    if result is not None:
+        return result
+    result = _check_exists(ledger, transfer)
+    if result is not None:
+        return result
+    now = ledger._now()
+    if transfer.flags & (_POST | _VOID):
+        return _resolve(ledger, transfer, now, undo)
+    return _move(ledger, transfer, now, undo)
+
+
+def _check_shape(transfer: Transfer) -> TransferResult | None:
+    flags = transfer.flags
+    if transfer.id <= 0:
+        return R.ID_MUST_NOT_BE_ZERO
+    kinds = bool(flags & _PENDING) + bool(flags & _POST) + bool(flags & _VOID)
+    if kinds > 1 or flags & _F.EXPIRED:
+        return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
+    resolving = bool(flags & (_POST | _VOID))
+    if not resolving and transfer.pending_id:
+        return R.PENDING_ID_MUST_BE_ZERO
+    if resolving and not transfer.pending_id:
+        return R.PENDING_ID_MUST_NOT_BE_ZERO
+    if resolving and transfer.pending_id == transfer.id:
+        return R.PENDING_ID_MUST_BE_DIFFERENT
+    if transfer.timeout and not flags & _PENDING:
+        return R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
+    if not resolving:
+        if not transfer.debit_account_id:
+            return R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO
+        if not transfer.credit_account_id:
+            return R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO
+        if transfer.debit_account_id == transfer.credit_account_id:
+            return R.ACCOUNTS_MUST_BE_DIFFERENT
+    if transfer.amount < 0:
+        return R.AMOUNT_MUST_NOT_BE_NEGATIVE
+    if transfer.amount == 0 and not flags & _VOID:
+        return R.AMOUNT_MUST_NOT_BE_ZERO
+    return None
+
+
+def _check_exists(ledger: Ledger, transfer: Transfer) -> TransferResult | None:
+    """Compare a transfer with an earlier one of the same id, committed or failed."""
+    existing = ledger._transfers.get(transfer.id)
+    if existing is not None:
+        return _compare(existing, transfer) or R.EXISTS
+    failed = ledger._failed.get(transfer.id)
+    if failed is not None:
+        return _compare(failed[1], transfer) or failed[0]
+    return None
+
+
+def _compare(original: Transfer, retry: Transfer) -> TransferResult | None:
+    if original.flags != retry.flags:
+        return R.EXISTS_WITH_DIFFERENT_FLAGS
+    resolving = bool(retry.flags & (_POST | _VOID))
+    # A post or void may leave the accounts (and a void its amount) at zero,
+    # meaning "those of the hold"; the record has them filled in.
+    if retry.debit_account_id != original.debit_account_id and not (resolving and retry.debit_account_id == 0):
+        return R.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID
+    if retry.credit_account_id != original.credit_account_id and not (resolving and retry.credit_account_id == 0):
+        return R.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID
+    if retry.amount != original.amount and not (retry.flags & _VOID and retry.amount == 0):
+        return R.EXISTS_WITH_DIFFERENT_AMOUNT
+    if retry.pending_id != original.pending_id:
+        return R.EXISTS_WITH_DIFFERENT_PENDING_ID
+    if retry.timeout != original.timeout:
+        return R.EXISTS_WITH_DIFFERENT_TIMEOUT
+    if retry.code != original.code:
+        return R.EXISTS_WITH_DIFFERENT_CODE
+    if (retry.authorization_id, retry.batch_id, retry.original_id) != (
+        original.authorization_id,
+        original.batch_id,
+        original.original_id,
+    ):
+        return R.EXISTS_WITH_DIFFERENT_REFERENCES
+    return None
+
+
+def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> TransferResult:
+    from twin.ledger.ledger import EXPIRED, POSTED, VOIDED
+
+    pending = ledger._transfers.get(transfer.pending_id)
+    if pending is None:
+        return R.PENDING_TRANSFER_NOT_FOUND
+    if not pending.flags & _PENDING:
+        return R.PENDING_TRANSFER_NOT_PENDING
+    if transfer.debit_account_id and transfer.debit_account_id != pending.debit_account_id:
+        return R.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID
+    if transfer.credit_account_id and transfer.credit_account_id != pending.credit_account_id:
+        return R.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID
+    if transfer.code != pending.code:
+        return R.PENDING_TRANSFER_HAS_DIFFERENT_CODE
+    if transfer.flags & _POST and transfer.amount > pending.amount:
+        return R.EXCEEDS_PENDING_TRANSFER_AMOUNT
+    if transfer.flags & _VOID and transfer.amount not in (0, pending.amount):
+        return R.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT
+    state = ledger._hold_state.get(pending.id)
+    if state == POSTED:
+        return R.PENDING_TRANSFER_ALREADY_POSTED
+    if state == VOIDED:
+        return R.PENDING_TRANSFER_ALREADY_VOIDED
+    if state == EXPIRED:
+        return R.PENDING_TRANSFER_EXPIRED
+    if pending.timeout and now >= pending.timestamp + pending.timeout * _MICROS:
+        return R.PENDING_TRANSFER_EXPIRED
+    if transfer.flags & _POST:
+        if ledger._accounts[pending.debit_account_id].status is _CLOSED:
+            return R.DEBIT_ACCOUNT_CLOSED
+        if ledger._accounts[pending.credit_account_id].status is _CLOSED:
+            return R.CREDIT_ACCOUNT_CLOSED
+    apply_resolution(ledger, transfer, pending, now, undo)
+    return R.OK
+
+
+def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> TransferResult:
+    accounts = ledger._accounts
+    debit = accounts.get(transfer.debit_account_id)
+    if debit is None:
+        return R.DEBIT_ACCOUNT_NOT_FOUND
+    credit = accounts.get(transfer.credit_account_id)
+    if credit is None:
+        return R.CREDIT_ACCOUNT_NOT_FOUND
+    if debit.status is _CLOSED:
+        return R.DEBIT_ACCOUNT_CLOSED
+    if credit.status is _CLOSED:
+        return R.CREDIT_ACCOUNT_CLOSED
+    if debit.status is _FROZEN:
+        return R.DEBIT_ACCOUNT_FROZEN
+
+    # Refunds and reversals return (part of) a posted transfer to where it came from.
+    amount = transfer.amount
+    code = transfer.code
+    original = None
+    if code in _RETURN_CODES:
+        original = ledger._transfers.get(transfer.original_id) if transfer.original_id else None
+        if original is None or original.flags & (_PENDING | _VOID):
+            return R.ORIGINAL_NOT_FOUND
+        if transfer.debit_account_id != original.credit_account_id or transfer.credit_account_id != original.debit_account_id:
+            return R.ORIGINAL_HAS_DIFFERENT_ACCOUNTS
+        if ledger._returned.get(original.id, 0) + amount > original.amount:
+            return R.EXCEEDS_ORIGINAL_AMOUNT
+
+    if (debit.flags | credit.flags) & AccountFlags.WELFARE:
+        result = (
+            check_welfare(code, debit, credit, original.code, original.debit_account_id, original.credit_account_id)
+            if original is not None
+            else check_welfare(code, debit, credit)
+        )
+        if result is not None:
+            return result
+
+    day = local_day_index(now)
+    limits_config = ledger.config.limits
+    count_debit = bool(debit.flags & _LIMITED) and code in OUTFLOW_CODES
+    count_credit = bool(credit.flags & _LIMITED) and code in INFLOW_CODES
+    if count_debit:
+        result = limits.check_out(debit, amount, day, limits_config)
+        if result is not None:
+            return result
+    if count_credit:
+        result = limits.check_in(credit, amount, day, limits_config)
+        if result is not None:
+            return result
+
+    if debit.flags & _DMNEC and debit.debits_pending + debit.debits_posted + amount > debit.credits_posted:
+        return R.EXCEEDS_CREDITS
+    if credit.flags & _CMNED and credit.credits_pending + credit.credits_posted + amount > credit.debits_posted:
+        return R.EXCEEDS_DEBITS
+
+    # Every rule passed: apply.
+    if undo is not None:
+        undo.save(debit)
+        undo.save(credit)
+    transfer.timestamp = now
+    if transfer.flags & _PENDING:
+        debit.debits_pending += amount
+        credit.credits_pending += amount
+    else:
+        if debit.flags & _EARNS:
+            interest.accrue(debit, day)
+        if credit.flags & _EARNS:
+            interest.accrue(credit, day)
+        debit.debits_posted += amount
+        credit.credits_posted += amount
+    if count_debit:
+        limits.count_out(debit, amount, day)
+    if count_credit:
+        limits.count_in(credit, amount, day)
+    _commit(ledger, transfer, debit, credit, undo)
+    return R.OK

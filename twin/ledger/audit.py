@@ -1,0 +1,271 @@
+"""The ledger audit: recompute everything from the transfers and check every rule.
+
+:func:`verify` reads a ledger database on its own, without the
+:class:`~twin.ledger.ledger.Ledger` class, replays the transfers in commit order
+and reports each broken invariant:
+
+- ``unbalanced``: total debits differ from total credits (posted or pending);
+- ``balance_mismatch``: an account's stored sums differ from the recomputed ones;
+- ``negative_balance``: an account flagged not to go below zero did so;
+- ``welfare_rule``: money entered or left a welfare account in a way it may not;
+- ``hold_resolved_twice`` / ``hold_not_found`` / ``post_exceeds_hold``: a
+  two-phase transfer resolved wrongly;
+- ``return_exceeds_original`` / ``return_to_other_account``: refunds or
+  reversals gave back more than the original, or to another account;
+- ``limit_exceeded``: a class II window went past its cap;
+- ``closed_account_used``: a transfer moved money on an account after it closed;
+- ``transfer_malformed``: a zero or negative amount, or unknown accounts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twin.calendar import local_day_index
+from twin.ledger import limits as limit_rules
+from twin.ledger.accounts import Account, AccountFlags
+from twin.ledger.limits import Limits
+from twin.ledger.store import SQLiteStore
+from twin.ledger.transfers import INFLOW_CODES, OUTFLOW_CODES, Transfer, TransferCode, TransferFlags
+from twin.ledger.welfare import check_welfare
+
+__all__ = ["AuditReport", "Problem", "verify", "verify_store"]
+
+_PENDING = TransferFlags.PENDING
+_POST = TransferFlags.POST_PENDING
+_VOID = TransferFlags.VOID_PENDING
+_RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
+_SUMS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+_MAX_PROBLEMS = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken invariant, with the transfer or account it was found on."""
+
+    rule: str
+    detail: str
+    transfer_id: int = 0
+    account_id: int = 0
+
+
+@dataclass
+class AuditReport:
+    """What the audit checked and what it found."""
+
+    accounts: int = 0
+    transfers: int = 0
+    holds: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    total_debits_posted: int = 0
+    total_credits_posted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "accounts": self.accounts,
+            "transfers": self.transfers,
+            "holds": self.holds,
+            "total_debits_posted": self.total_debits_posted,
+            "total_credits_posted": self.total_credits_posted,
+            "problems": [problem.__dict__ for problem in self.problems],
+        }
+
+
+def verify(path: str | Path) -> AuditReport:
+    """Audit the ledger database at ``path``."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"ledger database not found: {path}")
+    store = SQLiteStore(path)
+    try:
+        return verify_store(store)
+    finally:
+        store.close()
+
+
+def verify_store(store: SQLiteStore) -> AuditReport:
+    """Audit the ledger kept in an open store."""
+    return _Audit(store).run()
+
+
+# Private interface
+
+
+class _Audit:
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        meta = store.meta()
+        self.limits = Limits(**meta["limits"]) if "limits" in meta else Limits()
+        self.interest_account_id = int(meta.get("interest_account_id", 1))
+        self.report = AuditReport()
+        self.stored: dict[int, Account] = {}
+        self.replayed: dict[int, Account] = {}
+        self.transfers: dict[int, Transfer] = {}
+        self.resolved: dict[int, int] = {}
+        self.returned: dict[int, int] = {}
+        self.closed_at = store.closed_at()
+
+    def run(self) -> AuditReport:
+        for account in self.store.accounts():
+            self.stored[account.id] = account
+            fresh = Account(account.id, account.code, account.owner, account.account_class, account.flags)
+            self.replayed[account.id] = fresh
+        self.report.accounts = len(self.stored)
+        for transfer in self.store.transfers():
+            self.report.transfers += 1
+            self._replay(transfer)
+        self._check_totals()
+        self._check_sums()
+        return self.report
+
+    def _problem(self, rule: str, detail: str, transfer_id: int = 0, account_id: int = 0) -> None:
+        if len(self.report.problems) < _MAX_PROBLEMS:
+            self.report.problems.append(Problem(rule, detail, transfer_id, account_id))
+
+    def _replay(self, transfer: Transfer) -> None:
+        debit = self.replayed.get(transfer.debit_account_id)
+        credit = self.replayed.get(transfer.credit_account_id)
+        if debit is None or credit is None or debit is credit:
+            self._problem("transfer_malformed", "unknown or identical accounts", transfer.id)
+            return
+        if transfer.amount < 0 or (transfer.amount == 0 and not transfer.flags & _VOID):
+            self._problem("transfer_malformed", f"amount {transfer.amount}", transfer.id)
+            return
+        self.transfers[transfer.id] = transfer
+        if transfer.flags & (_POST | _VOID):
+            self._replay_resolution(transfer, debit, credit)
+        else:
+            self._replay_move(transfer, debit, credit)
+        self._check_not_negative(transfer, debit)
+        self._check_not_negative(transfer, credit)
+
+    def _replay_move(self, transfer: Transfer, debit: Account, credit: Account) -> None:
+        amount = transfer.amount
+        day = local_day_index(transfer.timestamp)
+        self._check_open(transfer, debit)
+        self._check_open(transfer, credit)
+
+        original = None
+        if transfer.code in _RETURN_CODES:
+            original = self.transfers.get(transfer.original_id)
+            if original is None:
+                self._problem("return_to_other_account", "original transfer not found", transfer.id)
+            else:
+                if (original.debit_account_id, original.credit_account_id) != (credit.id, debit.id):
+                    self._problem("return_to_other_account", f"original {original.id}", transfer.id)
+                total = self.returned.get(original.id, 0) + amount
+                self.returned[original.id] = total
+                if total > original.amount:
+                    self._problem(
+                        "return_exceeds_original", f"{total} returned of {original.amount}", transfer.id
+                    )
+
+        if (debit.flags | credit.flags) & AccountFlags.WELFARE:
+            if original is not None:
+                broken = check_welfare(
+                    transfer.code, debit, credit, original.code, original.debit_account_id, original.credit_account_id
+                )
+            else:
+                broken = check_welfare(transfer.code, debit, credit)
+            if broken is not None:
+                self._problem("welfare_rule", broken.value, transfer.id)
+        if transfer.code is TransferCode.INTEREST and debit.id != self.interest_account_id:
+            self._problem("transfer_malformed", "interest not paid by the interest account", transfer.id)
+
+        if debit.flags & AccountFlags.LIMITED and transfer.code in OUTFLOW_CODES:
+            if limit_rules.check_out(debit, amount, day, self.limits) is not None:
+                self._problem("limit_exceeded", f"out {amount} on day {day}", transfer.id, debit.id)
+            limit_rules.count_out(debit, amount, day)
+        if credit.flags & AccountFlags.LIMITED and transfer.code in INFLOW_CODES:
+            if limit_rules.check_in(credit, amount, day, self.limits) is not None:
+                self._problem("limit_exceeded", f"in {amount} on day {day}", transfer.id, credit.id)
+            limit_rules.count_in(credit, amount, day)
+
+        if transfer.flags & _PENDING:
+            self.report.holds += 1
+            debit.debits_pending += amount
+            credit.credits_pending += amount
+        else:
+            debit.debits_posted += amount
+            credit.credits_posted += amount
+
+    def _replay_resolution(self, transfer: Transfer, debit: Account, credit: Account) -> None:
+        pending = self.transfers.get(transfer.pending_id)
+        if pending is None or not pending.flags & _PENDING:
+            self._problem("hold_not_found", f"pending id {transfer.pending_id}", transfer.id)
+            return
+        if transfer.pending_id in self.resolved:
+            self._problem(
+                "hold_resolved_twice",
+                f"hold {transfer.pending_id} already resolved by {self.resolved[transfer.pending_id]}",
+                transfer.id,
+            )
+            return
+        self.resolved[transfer.pending_id] = transfer.id
+        if (transfer.debit_account_id, transfer.credit_account_id) != (pending.debit_account_id, pending.credit_account_id):
+            self._problem("hold_not_found", "accounts differ from the hold's", transfer.id)
+            return
+        posted = transfer.amount if transfer.flags & _POST else 0
+        if posted > pending.amount or (transfer.flags & _VOID and transfer.amount != pending.amount):
+            self._problem("post_exceeds_hold", f"{transfer.amount} against a hold of {pending.amount}", transfer.id)
+            return
+        if posted:
+            self._check_open(transfer, debit)
+            self._check_open(transfer, credit)
+        debit.debits_pending -= pending.amount
+        credit.credits_pending -= pending.amount
+        debit.debits_posted += posted
+        credit.credits_posted += posted
+        released = pending.amount - posted
+        if released:
+            hold_day = local_day_index(pending.timestamp)
+            if debit.flags & AccountFlags.LIMITED and pending.code in OUTFLOW_CODES:
+                limit_rules.release_out(debit, released, hold_day)
+            if credit.flags & AccountFlags.LIMITED and pending.code in INFLOW_CODES:
+                limit_rules.release_in(credit, released, hold_day)
+
+    def _check_open(self, transfer: Transfer, account: Account) -> None:
+        closed = self.closed_at.get(account.id)
+        if closed is not None and transfer.timestamp > closed:
+            self._problem("closed_account_used", f"account closed at {closed}", transfer.id, account.id)
+
+    def _check_not_negative(self, transfer: Transfer, account: Account) -> None:
+        flags = account.flags
+        if flags & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS:
+            if account.debits_pending + account.debits_posted > account.credits_posted:
+                self._problem("negative_balance", f"available {account.available}", transfer.id, account.id)
+        if flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS:
+            if account.credits_pending + account.credits_posted > account.debits_posted:
+                self._problem("negative_balance", f"available {account.available}", transfer.id, account.id)
+
+    def _check_totals(self) -> None:
+        totals = {name: sum(getattr(account, name) for account in self.replayed.values()) for name in _SUMS}
+        self.report.total_debits_posted = totals["debits_posted"]
+        self.report.total_credits_posted = totals["credits_posted"]
+        if totals["debits_posted"] != totals["credits_posted"]:
+            self._problem("unbalanced", f"posted debits {totals['debits_posted']} != credits {totals['credits_posted']}")
+        if totals["debits_pending"] != totals["credits_pending"]:
+            self._problem(
+                "unbalanced", f"pending debits {totals['debits_pending']} != credits {totals['credits_pending']}"
+            )
+
+    def _check_sums(self) -> None:
+        for account_id, stored in self.stored.items():
+            replayed = self.replayed[account_id]
+            for name in _SUMS:
+                if getattr(stored, name) != getattr(replayed, name):
+                    self._problem(
+                        "balance_mismatch",
+                        f"{name}: stored {getattr(stored, name)}, recomputed {getattr(replayed, name)}",
+                        account_id=account_id,
+                    )
+
+
+def report_json(report: AuditReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

@@ -1,0 +1,412 @@
+"""The double-entry ledger: accounts, transfers, holds, and their rules.
+
+:class:`Ledger` keeps its working state in memory for speed and writes every
+change to a :class:`~twin.ledger.store.SQLiteStore`, its store of record.
+``create_transfers`` checks each transfer against the rules in the order of
+:class:`~twin.ledger.results.TransferResult`, applies the ones that pass, and
+returns one result per transfer. Linked chains commit or fail as a whole.
+
+Inside ``with ledger.batch():`` changes are written to the store once, when the
+block ends, which is how the simulation commits a whole time slice together.
+Outside a batch every call is written before it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from twin.calendar import local_day_index
+from twin.clock import Clock
+from twin.ledger import interest
+from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
+from twin.ledger.limits import Limits
+from twin.ledger.results import AccountResult, TransferResult
+from twin.ledger.store import SQLiteStore
+from twin.ledger.transfers import Transfer, TransferCode, TransferFlags
+
+__all__ = ["Ledger", "LedgerConfig"]
+
+log = logging.getLogger(__name__)
+
+R = TransferResult
+_MICROS = 1_000_000
+_RESOLVING = TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING
+_RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
+
+# States of a hold, kept per pending transfer id.
+PENDING = "pending"
+POSTED = "posted"
+VOIDED = "voided"
+EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class LedgerConfig:
+    """Settings that the ledger enforces; the audit reads them back from the store."""
+
+    limits: Limits = field(default_factory=Limits)
+    #: Yearly demand deposit rate, for example ``Decimal("0.0035")`` for 0.35%.
+    interest_rate: Decimal = Decimal("0.0035")
+    #: Account that pays interest; created by the ledger if missing.
+    interest_account_id: int = 1
+    #: Largest number of changed transfers kept in memory inside a batch before
+    #: they are written out.
+    batch_flush_size: int = 100_000
+
+
+class Ledger:
+    """Double-entry ledger over a SQLite store; thread-safe."""
+
+    def __init__(self, store: SQLiteStore, clock: Clock, config: LedgerConfig | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.config = config or LedgerConfig()
+        self._lock = threading.RLock()
+        self._accounts: dict[int, Account] = {}
+        self._transfers: dict[int, Transfer] = {}
+        self._failed: dict[int, tuple[TransferResult, Transfer]] = {}
+        self._hold_state: dict[int, str] = {}
+        self._open_holds: dict[int, set[int]] = {}
+        self._returned: dict[int, int] = {}
+        self._disbursed: dict[int, list[tuple[int, int]]] = {}
+        self._expiries: list[tuple[int, int]] = []
+        self._settled: set[str] = set()
+        self._next_period_end: dt.date | None = None
+        self._last_timestamp = 0
+        self._next_id = 1
+        self._batch_depth = 0
+        self._dirty: dict[int, Account] = {}
+        self._new_transfers: list[Transfer] = []
+        self._new_failures: list[tuple[Transfer, str]] = []
+        self._new_settlements: list[tuple[str, int]] = []
+        self._new_closed: list[tuple[int, int]] = []
+        self._load()
+
+    # Accounts
+
+    def create_accounts(self, accounts: Iterable[Account]) -> list[AccountResult]:
+        """Add accounts; an id that exists with the same fields gives ``exists``."""
+        results = []
+        with self._lock:
+            now = self._now()
+            for account in accounts:
+                if account.id == 0:
+                    results.append(AccountResult.ID_MUST_NOT_BE_ZERO)
+                    continue
+                existing = self._accounts.get(account.id)
+                if existing is not None:
+                    same = existing.same_identity(account)
+                    results.append(AccountResult.EXISTS if same else AccountResult.EXISTS_WITH_DIFFERENT_FIELDS)
+                    continue
+                account.timestamp = now
+                account.interest_day = local_day_index(now)
+                if self._next_period_end is None:
+                    self._next_period_end = self._first_unsettled(interest.date_of_day(account.interest_day))
+                self._accounts[account.id] = account
+                self._dirty[account.id] = account
+                results.append(AccountResult.OK)
+            self._maybe_flush()
+        return results
+
+    def account(self, account_id: int) -> Account:
+        """Return the live account (read it, do not change it); ``KeyError`` if unknown."""
+        return self._accounts[account_id]
+
+    def get_account(self, account_id: int) -> Account | None:
+        return self._accounts.get(account_id)
+
+    def accounts(self) -> Iterator[Account]:
+        return iter(list(self._accounts.values()))
+
+    def set_status(self, account_id: int, status: AccountStatus) -> None:
+        """Freeze, unfreeze or close an account; closing needs no open holds."""
+        with self._lock:
+            account = self._accounts[account_id]
+            if status is AccountStatus.CLOSED:
+                if self._open_holds.get(account_id):
+                    raise ValueError(f"account {account_id} has open holds; void or post them before closing")
+                self._new_closed.append((account_id, self._now()))
+            account.status = status
+            self._dirty[account_id] = account
+            self._maybe_flush()
+
+    def open_holds(self, account_id: int) -> list[Transfer]:
+        """Return the pending transfers on an account that are not yet resolved."""
+        return [self._transfers[pid] for pid in sorted(self._open_holds.get(account_id, ()))]
+
+    # Transfers
+
+    def new_id(self) -> int:
+        """Return a transfer or account id that the ledger has not used yet."""
+        with self._lock:
+            value = self._next_id
+            self._next_id += 1
+            return value
+
+    def reserve_ids(self, count: int) -> range:
+        """Return ``count`` consecutive unused ids, for a caller that builds a batch."""
+        with self._lock:
+            first = self._next_id
+            self._next_id += count
+            return range(first, first + count)
+
+    def transfer(self, transfer_id: int) -> Transfer | None:
+        return self._transfers.get(transfer_id)
+
+    def hold_state(self, pending_id: int) -> str | None:
+        """Return ``pending``, ``posted``, ``voided`` or ``expired`` for a hold."""
+        return self._hold_state.get(pending_id)
+
+    def returned_amount(self, original_id: int) -> int:
+        """Return how much of a transfer has been given back by refunds and reversals."""
+        return self._returned.get(original_id, 0)
+
+    def disbursements(self, welfare_account_id: int) -> list[tuple[int, int]]:
+        """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first."""
+        return list(self._disbursed.get(welfare_account_id, ()))
+
+    def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
+        """Apply transfers in order and return one result per transfer."""
+        with self._lock:
+            now = self._now()
+            self._expire_due(now)
+            self._settle_due(now)
+            results = self._apply_batch(transfers)
+            self._maybe_flush()
+            return results
+
+    def expire_pending(self) -> list[int]:
+        """Expire every hold whose timeout has passed on the ledger's clock."""
+        with self._lock:
+            expired = self._expire_due(self._now())
+            self._maybe_flush()
+            return expired
+
+    # Interest
+
+    def settle_interest(self, period_end: dt.date) -> list[Transfer]:
+        """Credit interest for the period ending ``period_end`` to every earning account.
+
+        Run on the day after ``period_end`` or later; a second run for the same
+        date does nothing.
+        """
+        with self._lock:
+            settled = self._settle(period_end)
+            self._maybe_flush()
+            return settled
+
+    def settle_account_interest(self, account_id: int) -> Transfer | None:
+        """Credit one account's interest accrued up to yesterday, for closure or replacement."""
+        with self._lock:
+            account = self._accounts[account_id]
+            day = local_day_index(self._now())
+            interest.accrue(account, day)
+            amount = interest.interest_due(account, self.config.interest_rate)
+            account.product_365 = account.product_366 = 0
+            self._dirty[account_id] = account
+            if amount <= 0:
+                return None
+            transfer = Transfer(
+                self.new_id(), self.config.interest_account_id, account_id, amount, TransferCode.INTEREST
+            )
+            result = self._apply_batch([transfer])[0]
+            if result is not R.OK:
+                raise RuntimeError(f"interest for account {account_id} was rejected: {result}")
+            self._maybe_flush()
+            return transfer
+
+    # Store
+
+    @contextmanager
+    def batch(self) -> Iterator[Ledger]:
+        """Write everything done inside the block to the store in one group."""
+        with self._lock:
+            self._batch_depth += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._batch_depth -= 1
+                if self._batch_depth == 0:
+                    self.flush()
+
+    def flush(self) -> None:
+        """Write the changes made since the last flush in one store transaction."""
+        with self._lock:
+            if not (self._dirty or self._new_transfers or self._new_failures or self._new_settlements or self._new_closed):
+                return
+            self.store.commit(
+                list(self._dirty.values()),
+                self._new_transfers,
+                self._new_failures,
+                self._new_settlements,
+                self._new_closed,
+            )
+            self._dirty = {}
+            self._new_transfers = []
+            self._new_failures = []
+            self._new_settlements = []
+            self._new_closed = []
+
+    # Private interface
+
+    def _now(self) -> int:
+        """Return a timestamp later than every one handed out before."""
+        now = self.clock.now_micros()
+        if now <= self._last_timestamp:
+            now = self._last_timestamp + 1
+        self._last_timestamp = now
+        return now
+
+    def _maybe_flush(self) -> None:
+        if self._batch_depth == 0 or len(self._new_transfers) >= self.config.batch_flush_size:
+            self.flush()
+
+    def _load(self) -> None:
+        """Rebuild the in-memory state from the store."""
+        meta = self.store.meta()
+        if not meta:
+            self.store.write_meta(
+                {
+                    "limits": {
+                        "daily_in": self.config.limits.daily_in,
+                        "daily_out": self.config.limits.daily_out,
+                        "yearly_in": self.config.limits.yearly_in,
+                        "yearly_out": self.config.limits.yearly_out,
+                        "per_transaction": self.config.limits.per_transaction,
+                    },
+                    "interest_rate": str(self.config.interest_rate),
+                    "interest_account_id": self.config.interest_account_id,
+                }
+            )
+        for account in self.store.accounts():
+            self._accounts[account.id] = account
+        max_id = max(self._accounts, default=0)
+        for transfer in self.store.transfers():
+            self._index(transfer)
+            max_id = max(max_id, transfer.id)
+            self._last_timestamp = max(self._last_timestamp, transfer.timestamp)
+        for transfer, result in self.store.failures():
+            self._failed[transfer.id] = (TransferResult(result), transfer)
+            max_id = max(max_id, transfer.id)
+        self._settled = set(self.store.settlements())
+        self._next_id = max_id + 1
+        first_days = [account.interest_day for account in self._accounts.values() if account.interest_day >= 0]
+        if first_days:
+            self._next_period_end = self._first_unsettled(interest.date_of_day(min(first_days)))
+        if self.config.interest_account_id not in self._accounts:
+            self.create_accounts(
+                [Account(self.config.interest_account_id, AccountCode.INTEREST_EXPENSE, "bank", flags=AccountFlags.NONE)]
+            )
+            self._next_id = max(self._next_id, self.config.interest_account_id + 1)
+
+    def _index(self, transfer: Transfer) -> None:
+        """Record a committed transfer in the lookups that later rules need."""
+        self._transfers[transfer.id] = transfer
+        flags = transfer.flags
+        if flags & TransferFlags.PENDING:
+            self._hold_state[transfer.id] = PENDING
+            self._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.id)
+            self._open_holds.setdefault(transfer.credit_account_id, set()).add(transfer.id)
+            if transfer.timeout:
+                heapq.heappush(self._expiries, (transfer.timestamp + transfer.timeout * _MICROS, transfer.id))
+        elif flags & _RESOLVING:
+            if flags & TransferFlags.POST_PENDING:
+                state = POSTED
+            elif flags & TransferFlags.EXPIRED:
+                state = EXPIRED
+            else:
+                state = VOIDED
+            self._hold_state[transfer.pending_id] = state
+            self._open_holds.get(transfer.debit_account_id, set()).discard(transfer.pending_id)
+            self._open_holds.get(transfer.credit_account_id, set()).discard(transfer.pending_id)
+        if transfer.code in _RETURN_CODES and transfer.original_id:
+            self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
+        if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
+            credit = self._accounts.get(transfer.credit_account_id)
+            if credit is not None and credit.flags & AccountFlags.WELFARE:
+                self._disbursed.setdefault(credit.id, []).append((transfer.debit_account_id, transfer.amount))
+
+    def _apply_batch(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
+        from twin.ledger.apply import apply_batch
+
+        return apply_batch(self, transfers)
+
+    def _expire_due(self, now: int) -> list[int]:
+        expired = []
+        while self._expiries and self._expiries[0][0] <= now:
+            expires_at, pending_id = heapq.heappop(self._expiries)
+            pending = self._transfers.get(pending_id)
+            # An entry may be stale: its chain was rolled back, or the hold resolved.
+            if pending is None or self._hold_state.get(pending_id) != PENDING:
+                continue
+            if expires_at != pending.timestamp + pending.timeout * _MICROS:
+                continue
+            record = Transfer(
+                self.new_id(),
+                pending.debit_account_id,
+                pending.credit_account_id,
+                pending.amount,
+                pending.code,
+                TransferFlags.VOID_PENDING | TransferFlags.EXPIRED,
+                pending_id=pending_id,
+            )
+            from twin.ledger.apply import apply_resolution
+
+            apply_resolution(self, record, pending, now)
+            expired.append(pending_id)
+        return expired
+
+    def _settle_due(self, now: int) -> None:
+        """Settle every quarter that ended before today and is not settled yet.
+
+        This runs before any transfer of a new day, so no balance change of the
+        next period can reach a product before its period is settled.
+        """
+        today = interest.date_of_day(local_day_index(now))
+        while self._next_period_end is not None and self._next_period_end < today:
+            self._settle(self._next_period_end)
+
+    def _first_unsettled(self, start: dt.date) -> dt.date:
+        candidate = interest.next_settlement_date(start)
+        while candidate.isoformat() in self._settled:
+            candidate = interest.next_settlement_date(candidate + dt.timedelta(days=1))
+        return candidate
+
+    def _settle(self, period_end: dt.date) -> list[Transfer]:
+        key = period_end.isoformat()
+        if key in self._settled:
+            return []
+        now = self._now()
+        if local_day_index(now) <= interest.day_index(period_end):
+            raise ValueError(f"interest for the period ending {key} can be settled from the next day on")
+        stop = interest.day_index(period_end) + 1
+        credits = []
+        for account in self._accounts.values():
+            if not account.flags & AccountFlags.EARNS_INTEREST or account.status is AccountStatus.CLOSED:
+                continue
+            interest.accrue(account, stop)
+            amount = interest.interest_due(account, self.config.interest_rate)
+            account.product_365 = account.product_366 = 0
+            self._dirty[account.id] = account
+            if amount > 0:
+                credits.append(
+                    Transfer(self.new_id(), self.config.interest_account_id, account.id, amount, TransferCode.INTEREST, batch_id=f"interest:{key}")
+                )
+        self._settled.add(key)
+        self._new_settlements.append((key, now))
+        if self._next_period_end is not None and self._next_period_end <= period_end:
+            self._next_period_end = self._first_unsettled(period_end + dt.timedelta(days=1))
+        results = self._apply_batch(credits)
+        for transfer, result in zip(credits, results, strict=True):
+            if result is not R.OK:
+                log.error("interest credit %s was rejected: %s", transfer, result)
+        log.info("settled interest for the period ending %s: %d credits", key, len(credits))
+        return credits

@@ -1,0 +1,109 @@
+"""Class II account limits on money in and money out.
+
+A class II personal account may take in at most 10,000 yuan per local day and
+200,000 yuan per calendar year, and pay out at most the same, each direction
+counted apart. Days and years are Asia/Shanghai local time, so a window resets
+at local midnight (16:00 UTC) and on 1 January local time.
+
+What counts is set by :data:`~twin.ledger.transfers.INFLOW_CODES` and
+:data:`~twin.ledger.transfers.OUTFLOW_CODES`. A hold counts from the moment it is
+placed; voiding it, or posting less than it held, gives the rest back to the
+window it was counted in, if that window is still the current one.
+
+The daily cap is a daily total by default (the reading of the central bank's
+rule); ``per_transaction=True`` reads it as a cap on each single transfer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from twin.ledger.accounts import Account
+from twin.ledger.results import TransferResult
+
+__all__ = ["Limits", "year_of_day", "check_out", "check_in", "count_out", "count_in", "release_out", "release_in"]
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps in fen for class II accounts."""
+
+    daily_in: int = 1_000_000
+    daily_out: int = 1_000_000
+    yearly_in: int = 20_000_000
+    yearly_out: int = 20_000_000
+    per_transaction: bool = False
+
+
+@lru_cache(maxsize=4096)
+def year_of_day(day: int) -> int:
+    """Return the calendar year of a local day number (days since 1970-01-01)."""
+    return (_EPOCH + dt.timedelta(days=day)).year
+
+
+def _roll(account: Account, day: int) -> None:
+    if account.day != day:
+        account.day = day
+        account.day_in = 0
+        account.day_out = 0
+    year = year_of_day(day)
+    if account.year != year:
+        account.year = year
+        account.year_in = 0
+        account.year_out = 0
+
+
+def _check(used_day: int, used_year: int, amount: int, daily: int, yearly: int, per_transaction: bool):
+    if per_transaction:
+        if amount > daily:
+            return TransferResult.LIMIT_EXCEEDED_DAILY
+    elif used_day + amount > daily:
+        return TransferResult.LIMIT_EXCEEDED_DAILY
+    if used_year + amount > yearly:
+        return TransferResult.LIMIT_EXCEEDED_YEARLY
+    return None
+
+
+def check_out(account: Account, amount: int, day: int, limits: Limits) -> TransferResult | None:
+    """Return the limit that paying ``amount`` out on local ``day`` would break, if any."""
+    used_day = account.day_out if account.day == day else 0
+    used_year = account.year_out if account.year == year_of_day(day) else 0
+    return _check(used_day, used_year, amount, limits.daily_out, limits.yearly_out, limits.per_transaction)
+
+
+def check_in(account: Account, amount: int, day: int, limits: Limits) -> TransferResult | None:
+    """Return the limit that taking ``amount`` in on local ``day`` would break, if any."""
+    used_day = account.day_in if account.day == day else 0
+    used_year = account.year_in if account.year == year_of_day(day) else 0
+    return _check(used_day, used_year, amount, limits.daily_in, limits.yearly_in, limits.per_transaction)
+
+
+def count_out(account: Account, amount: int, day: int) -> None:
+    _roll(account, day)
+    account.day_out += amount
+    account.year_out += amount
+
+
+def count_in(account: Account, amount: int, day: int) -> None:
+    _roll(account, day)
+    account.day_in += amount
+    account.year_in += amount
+
+
+def release_out(account: Account, amount: int, day: int) -> None:
+    """Give back ``amount`` counted on local ``day`` if its windows are still current."""
+    if account.day == day:
+        account.day_out = max(0, account.day_out - amount)
+    if account.year == year_of_day(day):
+        account.year_out = max(0, account.year_out - amount)
+
+
+def release_in(account: Account, amount: int, day: int) -> None:
+    if account.day == day:
+        account.day_in = max(0, account.day_in - amount)
+    if account.year == year_of_day(day):
+        account.year_in = max(0, account.year_in - amount)
