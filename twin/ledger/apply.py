@@ -222,6 +222,7 @@ def _remember_failure(ledger: Ledger, transfer: Transfer, result: TransferResult
         return
     transfer.timestamp = ledger._last_timestamp
     ledger._failed[transfer.id] = (result, transfer)
+    ledger._next_id = max(ledger._next_id, transfer.id + 1)
     ledger._new_failures.append((transfer, result.value))
 
 

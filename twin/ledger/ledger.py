@@ -107,6 +107,7 @@ class Ledger:
                     continue
                 account.timestamp = now
                 account.interest_day = local_day_index(now)
+                self._next_id = max(self._next_id, account.id + 1)
                 if self._next_period_end is None:
                     self._next_period_end = self._first_unsettled(interest.date_of_day(account.interest_day))
                 self._accounts[account.id] = account
@@ -310,6 +311,9 @@ class Ledger:
     def _index(self, transfer: Transfer) -> None:
         """Record a committed transfer in the lookups that later rules need."""
         self._transfers[transfer.id] = transfer
+        # A caller may choose its own ids; new_id() must never hand one out again.
+        if transfer.id >= self._next_id:
+            self._next_id = transfer.id + 1
         flags = transfer.flags
         if flags & TransferFlags.PENDING:
             self._hold_state[transfer.id] = PENDING
