@@ -393,14 +393,14 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     limits_config = ledger.config.limits
     count_debit = bool(debit.flags & _LIMITED) and code in OUTFLOW_CODES
     count_credit = bool(credit.flags & _LIMITED) and code in INFLOW_CODES
-    if count_debit:
-        result = limits.check_out(debit, amount, day, limits_config)
-        if result is not None:
-            return result
-    if count_credit:
-        result = limits.check_in(credit, amount, day, limits_config)
-        if result is not None:
-            return result
+    # Check both sides before reporting, so that a daily limit on either side
+    # wins over a yearly one, as the order of TransferResult says.
+    out_result = limits.check_out(debit, amount, day, limits_config) if count_debit else None
+    in_result = limits.check_in(credit, amount, day, limits_config) if count_credit else None
+    if R.LIMIT_EXCEEDED_DAILY in (out_result, in_result):
+        return R.LIMIT_EXCEEDED_DAILY
+    if out_result is not None or in_result is not None:
+        return R.LIMIT_EXCEEDED_YEARLY
 
     if debit.flags & _DMNEC and debit.debits_pending + debit.debits_posted + amount > debit.credits_posted:
         return R.EXCEEDS_CREDITS
