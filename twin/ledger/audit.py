@@ -4,7 +4,8 @@
 :class:`~twin.ledger.ledger.Ledger` class, replays the transfers in commit order
 and reports each broken invariant:
 
-- ``unbalanced``: total debits differ from total credits (posted or pending);
+- ``unbalanced``: total debits differ from total credits (posted or pending),
+  in the stored account sums or in the recomputed ones;
 - ``balance_mismatch``: an account's stored sums differ from the recomputed ones;
 - ``negative_balance``: an account flagged not to go below zero did so;
 - ``welfare_rule``: money entered or left a welfare account in a way it may not;
@@ -245,15 +246,23 @@ class _Audit:
                 self._problem("negative_balance", f"available {account.available}", transfer.id, account.id)
 
     def _check_totals(self) -> None:
-        totals = {name: sum(getattr(account, name) for account in self.replayed.values()) for name in _SUMS}
-        self.report.total_debits_posted = totals["debits_posted"]
-        self.report.total_credits_posted = totals["credits_posted"]
-        if totals["debits_posted"] != totals["credits_posted"]:
-            self._problem("unbalanced", f"posted debits {totals['debits_posted']} != credits {totals['credits_posted']}")
-        if totals["debits_pending"] != totals["credits_pending"]:
-            self._problem(
-                "unbalanced", f"pending debits {totals['debits_pending']} != credits {totals['credits_pending']}"
-            )
+        # The replayed sums balance by construction, because every replayed
+        # transfer adds one amount to both sides. The stored sums are what the
+        # ledger reports and what tampering or a lost write would unbalance.
+        replayed = _totals(self.replayed.values())
+        self.report.total_debits_posted = replayed["debits_posted"]
+        self.report.total_credits_posted = replayed["credits_posted"]
+        for origin, totals in (("recomputed", replayed), ("stored", _totals(self.stored.values()))):
+            if totals["debits_posted"] != totals["credits_posted"]:
+                self._problem(
+                    "unbalanced",
+                    f"{origin} posted debits {totals['debits_posted']} != credits {totals['credits_posted']}",
+                )
+            if totals["debits_pending"] != totals["credits_pending"]:
+                self._problem(
+                    "unbalanced",
+                    f"{origin} pending debits {totals['debits_pending']} != credits {totals['credits_pending']}",
+                )
 
     def _check_sums(self) -> None:
         for account_id, stored in self.stored.items():
@@ -265,6 +274,11 @@ class _Audit:
                         f"{name}: stored {getattr(stored, name)}, recomputed {getattr(replayed, name)}",
                         account_id=account_id,
                     )
+
+
+def _totals(accounts) -> dict[str, int]:
+    accounts = list(accounts)
+    return {name: sum(getattr(account, name) for account in accounts) for name in _SUMS}
 
 
 def report_json(report: AuditReport) -> str:
