@@ -1,0 +1,172 @@
+"""The authorization core: one pipeline for every channel.
+
+A request passes these steps in order; the first that declines ends it:
+
+1. ``format``     fields, amount and currency (30, 13, 14)
+2. ``duplicate``  terminal id + STAN + local date seen before (the first
+                  response again, or 94). It runs before the chip check so
+                  that a retransmission, which repeats its ATC, gets its
+                  original answer instead of a replay decline.
+3. ``card``       card known and in a state that allows the request (14, 41, 54, 62)
+4. ``chip``       ARQC verified with the card's session key, ATC above the last (63)
+5. ``pin``        PIN block verified against the PIN offset, tries counted (55, 75)
+6. ``process``    account selection, channel rules, limits and funds through the
+                  ledger, which places and posts the transfers (51, 57, 61, 65 ...)
+
+The core never reads the wall clock or the simulation: time comes from the
+``clock`` it is given. It is safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from twin.authorization import checks
+from twin.authorization.codes import ResponseCode
+from twin.authorization.crypto import generate_arpc
+from twin.authorization.issuer import Issuer
+from twin.authorization.metrics import CoreMetrics
+from twin.authorization.processing import Processor
+from twin.authorization.records import AuthorizationRecord, DuplicateCache
+from twin.authorization.requests import Request, Response
+from twin.calendar import from_epoch_micros, local_day_index
+from twin.clock import Clock
+
+__all__ = ["AuthorizationCore", "CoreSettings"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CoreSettings:
+    #: Keep a step-by-step trace in each response (for trainers; costs time).
+    trace: bool = False
+
+
+class AuthorizationCore:
+    """Decides card requests against the issuer's records and the ledger."""
+
+    def __init__(self, issuer: Issuer, clock: Clock, settings: CoreSettings | None = None) -> None:
+        self.issuer = issuer
+        self.ledger = issuer.ledger
+        self.clock = clock
+        self.settings = settings or CoreSettings()
+        self.metrics = CoreMetrics()
+        self.records: dict[str, AuthorizationRecord] = {}
+        self.duplicates = DuplicateCache()
+        self.available = True
+        self._processor = Processor(self)
+        self._lock = threading.RLock()
+
+    def authorize(self, request: Request) -> Response:
+        """Decide one request and return the response."""
+        with self._lock:
+            return self._authorize(request)
+
+    def authorize_batch(self, requests: Sequence[Request]) -> list[Response]:
+        """Decide requests in order, committing the ledger once for the whole batch."""
+        with self._lock, self.ledger.batch():
+            return [self._authorize(request) for request in requests]
+
+    def record(self, authorization_id: str) -> AuthorizationRecord | None:
+        return self.records.get(authorization_id)
+
+    def new_authorization_id(self) -> str:
+        return f"{self.ledger.new_id():012d}"
+
+    # Private interface
+
+    def _authorize(self, request: Request) -> Response:
+        started = time.perf_counter_ns()
+        response = self._run_steps(request)
+        self.metrics.record_response(
+            request.kind.value, response.code.value, response.reason, time.perf_counter_ns() - started
+        )
+        return response
+
+    def _run_steps(self, request: Request) -> Response:
+        trace = [] if self.settings.trace else None
+        step_started = time.perf_counter_ns()
+        now = self.clock.now_micros()
+        local = from_epoch_micros(now)
+        today = local.date()
+        day = local_day_index(now)
+
+        def passed(step: str) -> None:
+            nonlocal step_started
+            finished = time.perf_counter_ns()
+            self.metrics.record_step(step, "pass", finished - step_started)
+            step_started = finished
+            if trace is not None:
+                trace.append(f"{step}:ok")
+
+        def declined(step: str, decline: tuple[ResponseCode, str], session_key: bytes = b"") -> Response:
+            code, reason = decline
+            self.metrics.record_step(step, reason, time.perf_counter_ns() - step_started)
+            if trace is not None:
+                trace.append(f"{step}:{reason}")
+            response = Response(code, reason, trace=trace or [])
+            if session_key and request.chip is not None:
+                response.arpc = generate_arpc(session_key, request.chip.arqc, code.value.encode(), self.issuer.keys.algorithm)
+            return response
+
+        if not self.available:
+            return declined("availability", (ResponseCode.ISSUER_UNAVAILABLE, "issuer_unavailable"))
+
+        # 1. Format.
+        decline = checks.check_format(request)
+        if decline is not None:
+            return declined("format", decline)
+        passed("format")
+
+        # 2. Retransmission.
+        if request.terminal_id and request.stan:
+            seen, original = self.duplicates.lookup(request)
+            if seen:
+                if original is not None:
+                    self.metrics.record_step("duplicate", "retransmission", time.perf_counter_ns() - step_started)
+                    return original
+                return declined("duplicate", (ResponseCode.DUPLICATE, "duplicate_transmission"))
+        passed("duplicate")
+
+        response = self._decide(request, today, day, passed, declined)
+        response.trace = trace or []
+        self.duplicates.remember(request, response)
+        return response
+
+    def _decide(self, request, today, day, passed, declined) -> Response:
+        card = self.issuer.card(request.pan)
+
+        # 3. Card.
+        decline = checks.check_card_status(card, request, today)
+        if decline is not None:
+            return declined("card", decline)
+        passed("card")
+
+        # 4. Chip.
+        session_key = b""
+        if checks.needs_chip(request):
+            decline, session_key = checks.check_chip(self.issuer, card, request, today)
+            if decline is not None:
+                return declined("chip", decline, session_key)
+            passed("chip")
+
+        # 5. PIN.
+        if checks.needs_pin(request):
+            decline = checks.check_pin(self.issuer, card, request, day)
+            if decline is not None:
+                return declined("pin", decline, session_key)
+            passed("pin")
+
+        # 6. Processing: accounts, channel rules, limits, funds and the ledger.
+        outcome = self._processor.process(request, card, today)
+        if isinstance(outcome, tuple):
+            return declined("process", outcome, session_key)
+        passed("process")
+        if session_key and request.chip is not None:
+            outcome.arpc = generate_arpc(session_key, request.chip.arqc, b"00", self.issuer.keys.algorithm)
+        return outcome

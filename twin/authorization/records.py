@@ -1,0 +1,102 @@
+"""What the core remembers of each request: authorization records and retransmissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from twin.authorization.requests import AccountType, Kind, Request, Response
+
+__all__ = ["AuthorizationRecord", "DuplicateCache"]
+
+
+@dataclass(slots=True)
+class AuthorizationRecord:
+    """An approved request, kept so that voids, refunds, reversals and completions can find it.
+
+    ``amount`` is the gross amount (what the merchant charged); ``paid`` is what
+    the card's account paid and ``discount`` what the campaign paid. ``returned``
+    counts the gross amount given back so far by voids, refunds and reversals.
+    """
+
+    id: str
+    kind: Kind
+    pan: str
+    member: str
+    local_date: dt.date
+    account: AccountType | None = None
+    merchant_id: str = ""
+    amount: int = 0
+    paid: int = 0
+    discount: int = 0
+    #: Ledger transfer that moved the card's money (a post, or a single transfer).
+    transfer_id: int = 0
+    #: Ledger transfer that paid the discount, if any.
+    discount_transfer_id: int = 0
+    #: Pending transfer of a pre-authorization.
+    hold_id: int = 0
+    returned: int = 0
+    returned_paid: int = 0
+    returned_discount: int = 0
+    reversed: bool = False
+    voided: bool = False
+    completions: list[str] = field(default_factory=list)
+
+
+class DuplicateCache:
+    """Responses by terminal id, STAN and local date, to answer retransmissions.
+
+    The same key with the same content gets the first response again and
+    changes nothing; the same key with other content is a duplicate (94).
+    Keys of days before yesterday are dropped as days pass.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str, dt.date | None], tuple[tuple, Response]] = {}
+        self._newest_date: dt.date | None = None
+
+    def lookup(self, request: Request) -> tuple[bool, Response | None]:
+        """Return (seen, response): the first response for a retransmission, or
+        (True, None) when the key was used with other content."""
+        key = request.duplicate_key()
+        entry = self._entries.get(key)
+        if entry is None:
+            return False, None
+        content, response = entry
+        if content == _content(request):
+            return True, response
+        return True, None
+
+    def remember(self, request: Request, response: Response) -> None:
+        if not request.terminal_id or not request.stan:
+            return
+        key = request.duplicate_key()
+        self._entries[key] = (_content(request), response)
+        date = key[2]
+        if date is not None and (self._newest_date is None or date > self._newest_date):
+            self._newest_date = date
+            self._prune(date)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _prune(self, today: dt.date) -> None:
+        oldest = today - dt.timedelta(days=1)
+        stale = [key for key in self._entries if key[2] is not None and key[2] < oldest]
+        for key in stale:
+            del self._entries[key]
+
+
+def _content(request: Request) -> tuple:
+    return (
+        request.kind,
+        request.channel,
+        request.pan,
+        request.amount,
+        request.currency,
+        request.merchant_id,
+        request.account,
+        request.to_account,
+        request.to_account_number,
+        request.original_authorization_id,
+    )
