@@ -1,0 +1,71 @@
+import datetime as dt
+
+import pytest
+
+from twin.population import AgeBand, NamedUnit, ParamsError, PopulationParams, build_province
+
+
+def test_defaults_member_count():
+    assert PopulationParams().member_count == 8_000_000
+
+
+def test_age_range():
+    assert PopulationParams().age_range == (18, 60)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"members": 0}, "members"),
+        ({"scale": 0}, "scale"),
+        ({"scale": 1e-9}, "scale"),
+        ({"male_share": 1.5}, "male_share"),
+        ({"employer_shares": {"bank": 1.0}}, "employer_shares"),
+        ({"city_residents": {"北京市": 10}}, "city_residents"),
+        ({"car_ownership": {"government": 0.5}}, "car_ownership"),
+        ({"age_bands": (AgeBand(40, 30, 1.0),)}, "age_bands"),
+        ({"age_bands": ()}, "age_bands"),
+        ({"grassroots_min_size": 0}, "grassroots_min_size"),
+        ({"branch_counters": (3, 2)}, "branch_counters"),
+        ({"branch_opens_at": dt.time(18, 0)}, "branch_opens_at"),
+        ({"mcc_shares": {"5411": -1.0}}, "mcc_shares"),
+    ],
+)
+def test_invalid_field_named(changes, field):
+    with pytest.raises(ParamsError) as caught:
+        PopulationParams(**changes)
+    assert caught.value.field == field
+
+
+def test_error_message_shows_value_and_expectation():
+    with pytest.raises(
+        ParamsError, match=r"population.male_share: 1.5 is invalid; expected a fraction from 0 to 1"
+    ):
+        PopulationParams(male_share=1.5)
+
+
+def test_named_unit_unknown_county():
+    unit = NamedUnit("测试工会", "province", "南昌市", "不存在区", 10, "soe")
+    params = PopulationParams(scale=0.001, named_units=(unit,), pilot_units=())
+    with pytest.raises(ParamsError, match="unknown county"):
+        build_province(params, 1)
+
+
+def test_named_unit_unknown_parent():
+    with pytest.raises(ParamsError, match="industry_unions"):
+        PopulationParams(
+            named_units=(NamedUnit("测试工会", "某工会", "南昌市", "东湖区", 10, "soe"),)
+        )
+
+
+def test_pilot_unit_must_exist():
+    params = PopulationParams(scale=0.001, pilot_units=("不存在的工会",))
+    with pytest.raises(ParamsError, match="pilot_units"):
+        build_province(params, 1)
+
+
+def test_named_unit_too_large_for_county():
+    unit = NamedUnit("大工会", "province", "抚州市", "资溪县", 5_000_000, "soe")
+    params = PopulationParams(scale=0.01, named_units=(unit,), pilot_units=())
+    with pytest.raises(ParamsError, match="raise the scale or lower the unit's members"):
+        build_province(params, 1)
