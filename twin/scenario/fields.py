@@ -320,9 +320,11 @@ UnitSelector = Annotated[
 
 # Codes and names
 
-#: The response codes a script may expect, with their meaning (ISO 8583 / UnionPay usage).
+#: The response codes a script may expect, with their meaning (ISO 8583 / UnionPay usage);
+#: the same set as :class:`twin.authorization.codes.ResponseCode`.
 RESPONSE_CODES: dict[str, str] = {
     "00": "approved",
+    "03": "invalid merchant",
     "12": "invalid transaction",
     "13": "invalid amount",
     "14": "invalid card number",
@@ -335,6 +337,8 @@ RESPONSE_CODES: dict[str, str] = {
     "57": "transaction not permitted to cardholder",
     "61": "exceeds withdrawal amount limit",
     "62": "restricted card (not activated or closed)",
+    "63": "security violation (cryptogram check failed)",
+    "64": "original amount incorrect",
     "65": "exceeds withdrawal count or yearly limit",
     "75": "allowable PIN tries exceeded",
     "91": "issuer or switch inoperative",
@@ -353,24 +357,8 @@ def _response_code(value: Any) -> Any:
 #: A two-digit response code from :data:`RESPONSE_CODES`; an unquoted number is read as two digits.
 ResponseCode = Annotated[
     Literal[
-        "00",
-        "12",
-        "13",
-        "14",
-        "25",
-        "30",
-        "41",
-        "51",
-        "54",
-        "55",
-        "57",
-        "61",
-        "62",
-        "65",
-        "75",
-        "91",
-        "94",
-        "96",
+        "00", "03", "12", "13", "14", "25", "30", "41", "51", "54", "55",
+        "57", "61", "62", "63", "64", "65", "75", "91", "94", "96",
     ],
     BeforeValidator(_response_code),
 ]
