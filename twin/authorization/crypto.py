@@ -165,9 +165,11 @@ def derive_card_key(issuer_master_key: bytes, pan: str, psn: str, algorithm: Alg
     of PAN and PSN as the card's unique input.
     """
     _check_key(issuer_master_key, "issuer master key")
-    if not (pan.isascii() and pan.isdigit() and 12 <= len(pan) <= 19):
-        raise ValueError(f"PAN of {len(pan)} characters is invalid; it must be 12 to 19 digits")
-    if not (psn.isascii() and psn.isdigit() and len(psn) == 2):
+    if not (isinstance(pan, str) and pan.isascii() and pan.isdigit() and 12 <= len(pan) <= 19):
+        raise ValueError(
+            f"PAN of {len(str(pan))} characters is invalid; it must be 12 to 19 digits"
+        )
+    if not (isinstance(psn, str) and psn.isascii() and psn.isdigit() and len(psn) == 2):
         raise ValueError(f"PSN {psn!r} is invalid; it must be two digits, for example 00")
 
     y = bytes.fromhex((pan + psn)[-16:].rjust(16, "0"))
