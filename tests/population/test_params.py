@@ -69,3 +69,16 @@ def test_named_unit_too_large_for_county():
     params = PopulationParams(scale=0.01, named_units=(unit,), pilot_units=())
     with pytest.raises(ParamsError, match="raise the scale or lower the unit's members"):
         build_province(params, 1)
+
+
+def test_named_unit_twice_rejected():
+    unit = NamedUnit("测试工会", "province", "南昌市", "东湖区", 10, "soe")
+    with pytest.raises(ParamsError, match="each named unit once"):
+        PopulationParams(named_units=(unit, unit))
+
+
+def test_spread_unit_too_large_for_province():
+    unit = NamedUnit("大工会", "province", "南昌市", "东湖区", 9_000_000, "soe", spread=True)
+    params = PopulationParams(scale=0.001, named_units=(unit,), pilot_units=())
+    with pytest.raises(ParamsError, match="left in the province"):
+        build_province(params, 1)

@@ -90,6 +90,13 @@ def allocate_unions(
     for unit, county in units:
         size = max(1, round(unit.members * params.scale))
         if county is None:
+            if pool.sum() < size:
+                raise ParamsError(
+                    "named_units",
+                    unit.name,
+                    f"at most {pool.sum()} members left in the province at scale "
+                    f"{params.scale}; raise the scale or lower the unit's members",
+                )
             counts = spread_rng.multivariate_hypergeometric(pool, size)
         else:
             if pool[county.index] < size:

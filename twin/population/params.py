@@ -41,12 +41,17 @@ ACCOUNT_CLASSES = (1, 2)
 
 
 class ParamsError(ValueError):
-    """A population parameter outside its allowed range; ``field`` names it."""
+    """A population parameter outside its allowed range.
+
+    ``field`` names the parameter, ``value`` is what was given and ``expected``
+    describes the allowed values, so a loader can show its own message.
+    """
 
     def __init__(self, field_name: str, value: object, expected: str) -> None:
         super().__init__(f"population.{field_name}: {value!r} is invalid; expected {expected}")
         self.field = field_name
         self.value = value
+        self.expected = expected
 
 
 @dataclass(frozen=True)
@@ -296,6 +301,10 @@ def _check_unions(p: PopulationParams) -> None:
     if p.city_office_union_members < 1:
         raise ParamsError("city_office_union_members", p.city_office_union_members, "at least 1")
 
+    names = [unit.name for unit in p.named_units]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ParamsError("named_units", duplicates[0], "each named unit once")
     for unit in p.named_units:
         if unit.members < 1:
             raise ParamsError("named_units", unit, "at least 1 member in each named unit")

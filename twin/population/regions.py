@@ -86,14 +86,10 @@ class County:
     city: int
     kind: str
 
-    @property
-    def full_name(self) -> str:
-        return self.name
-
 
 @dataclass(frozen=True)
 class Divisions:
-    """The cities and counties of Jiangxi, with lookups by name and code."""
+    """The cities and counties of Jiangxi, with lookups by name."""
 
     cities: tuple[City, ...]
     counties: tuple[County, ...]

@@ -2,11 +2,11 @@
 
 Only a member recorded in the registry may get a card, and each member may hold
 one card at a time. The registry keeps two flags per member: enrolled, and
-holding a card. A card request is answered with a result value per member, not
-an exception; a second card for the same member is ``card_exists``, also when
-both requests come in the same batch. Closing a card frees the member to get a
-new one. Replacing a lost card is not a second card: the card issuer handles
-it without asking the registry again.
+holding a card. A card request returns a result value per member, not an
+exception. A second card for the same member is ``card_exists``, also when both
+requests come in the same batch. Closing a card frees the member to get a
+new one. Replacing a lost card is not a second card, so a replacement needs
+no request here.
 """
 
 from __future__ import annotations

@@ -45,8 +45,8 @@ class GrassrootsUnions:
     """Grassroots unions as columns, one row per union.
 
     ``county`` and ``city`` are -1 for a unit whose members live all over the
-    province. ``name_key`` seeds the display name of unions that have no
-    name of their own; ``names`` maps the index of each unit that has one to its name.
+    province. ``names`` maps the index of each named unit to its name.
+    ``name_key`` seeds the display names of the other unions.
     """
 
     parent: np.ndarray  # int16, federation index
