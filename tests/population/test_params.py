@@ -82,3 +82,23 @@ def test_spread_unit_too_large_for_province():
     params = PopulationParams(scale=0.001, named_units=(unit,), pilot_units=())
     with pytest.raises(ParamsError, match="left in the province"):
         build_province(params, 1)
+
+
+def test_mcc_must_be_four_digits():
+    with pytest.raises(ParamsError, match="four-digit merchant category code"):
+        PopulationParams(mcc_shares={"541": 1.0})
+
+
+def test_extra_mcc_codes_follow_defaults():
+    params = PopulationParams(mcc_shares={"5945": 1.0}, mcc_preferences={"5999": 1.0})
+    assert params.mcc_codes[-2:] == ("5945", "5999")
+
+
+def test_car_ownership_single_rate():
+    params = PopulationParams(car_ownership=0.4)
+    assert params.car_rate("migrant") == 0.4
+
+
+def test_car_ownership_single_rate_checked():
+    with pytest.raises(ParamsError, match="car_ownership"):
+        PopulationParams(car_ownership=1.4)

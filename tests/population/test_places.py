@@ -1,6 +1,6 @@
 import numpy as np
 
-from twin.population import MCC_CODES, PopulationParams, build_province
+from twin.population import PopulationParams, build_province
 from twin.population.branches import minutes_to_time
 
 
@@ -95,7 +95,8 @@ def test_merchant_county_in_its_city(medium_province):
 
 
 def test_merchant_categories(medium_province):
-    codes = {MCC_CODES[m] for m in np.unique(medium_province.merchants.mcc)}
+    merchants = medium_province.merchants
+    codes = {merchants.mcc_codes[m] for m in np.unique(merchants.mcc)}
     assert {"5411", "5812", "5541", "5912", "7832"} <= codes
 
 
@@ -114,3 +115,11 @@ def test_merchant_id_and_name(medium_province):
     assert merchants.merchant_id(42) == "m0000042"
     county = medium_province.division.counties[merchants.county[42]].name
     assert merchants.name(42).startswith(county)
+
+
+def test_merchant_other_mcc():
+    params = PopulationParams(scale=0.001, mcc_shares={"5411": 1.0, "5945": 1.0})
+    merchants = build_province(params, 1).merchants
+    codes = {merchants.mcc_code(i) for i in range(len(merchants))}
+    assert codes == {"5411", "5945"}
+    assert merchants.name(0).endswith(("超市", "商户"))

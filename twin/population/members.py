@@ -20,7 +20,7 @@ from twin.population.identity import (
     member_names,
     resident_id_numbers,
 )
-from twin.population.params import EMPLOYER_TYPES, MCC_CODES, PopulationParams
+from twin.population.params import EMPLOYER_TYPES, PopulationParams
 from twin.population.regions import FIRST_TABLE_YEAR, Divisions, id_region_code_table
 from twin.population.streams import Streams
 from twin.population.unions import Unions
@@ -37,7 +37,7 @@ class Members:
     ``birth_day`` counts days since 1970-01-01. ``sex`` is 1 (male) or 2
     (female). ``id_region_code`` and ``id_sequence`` are the region and sequence
     parts of the resident ID number. ``employer_type`` indexes
-    ``EMPLOYER_TYPES`` and ``preferred_mcc`` indexes ``MCC_CODES``.
+    ``EMPLOYER_TYPES`` and ``preferred_mcc`` indexes ``PopulationParams.mcc_codes``.
     ``spend_propensity`` multiplies a member's card spending (mean 1).
     ``enrolled`` is the member's state in the real-name registry when the
     province is built.
@@ -124,7 +124,7 @@ def generate_members(
     sequence = assign_sequences(region_code, birth_day, sex, streams.stream("members/id_sequence"))
 
     employer = grassroots.employer_type[union]
-    car_rate = np.array([params.car_ownership[e] for e in EMPLOYER_TYPES])[employer]
+    car_rate = np.array([params.car_rate(e) for e in EMPLOYER_TYPES])[employer]
     car_owner = streams.stream("members/car").random(count) < car_rate
     app_user = streams.stream("members/app").random(count) < _app_use_rate(params, birth_day)
     nanchang = division.city("南昌市").index
@@ -135,9 +135,10 @@ def generate_members(
 
     sigma = params.spending_sigma
     spend = streams.stream("members/spending").lognormal(-(sigma**2) / 2, sigma, count)
-    preferences = np.array([params.mcc_preferences.get(m, 0.0) for m in MCC_CODES])
+    codes = params.mcc_codes
+    preferences = np.array([params.mcc_preferences.get(m, 0.0) for m in codes])
     preferred_mcc = streams.stream("members/mcc").choice(
-        len(MCC_CODES), size=count, p=preferences / preferences.sum()
+        len(codes), size=count, p=preferences / preferences.sum()
     )
     class_i = streams.stream("members/account_class").random(count) < params.class_i_share
     enrolled = streams.stream("members/enrolled").random(count) < params.enrolled_share

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin.population.allocation import apportion, county_shares
-from twin.population.params import MCC_CODES, PopulationParams
+from twin.population.params import PopulationParams
 from twin.population.regions import Divisions
 from twin.population.streams import Streams, counter_hash
 
@@ -31,6 +31,7 @@ MCC_NAMES = {
     "5912": "大药房",
     "7832": "影城",
     "5499": "便利店",
+    "5311": "百货",
 }
 
 _BRANDS = (
@@ -59,13 +60,14 @@ _BRANDS = (
 
 @dataclass
 class Merchants:
-    """Merchants as columns; ``mcc`` indexes ``MCC_CODES``."""
+    """Merchants as columns; ``mcc`` indexes ``mcc_codes``."""
 
     city: np.ndarray  # int8
     county: np.ndarray  # int16
     mcc: np.ndarray  # int8
     designated: np.ndarray  # bool
     campaign: np.ndarray  # bool
+    mcc_codes: tuple[str, ...]
     name_key: int
     county_names: tuple[str, ...]
 
@@ -78,7 +80,7 @@ class Merchants:
         return f"m{index:07d}"
 
     def mcc_code(self, index: int) -> str:
-        return MCC_CODES[int(self.mcc[index])]
+        return self.mcc_codes[int(self.mcc[index])]
 
     def name(self, index: int) -> str:
         """Return a display name built from the county, a brand word and the category.
@@ -88,7 +90,7 @@ class Merchants:
         hashed = int(counter_hash(self.name_key, index))
         brand = _BRANDS[hashed % len(_BRANDS)]
         county = self.county_names[int(self.county[index])]
-        return f"{county}{brand}{MCC_NAMES[self.mcc_code(index)]}"
+        return f"{county}{brand}{MCC_NAMES.get(self.mcc_code(index), '商户')}"
 
 
 def build_merchants(params: PopulationParams, division: Divisions, streams: Streams) -> Merchants:
@@ -116,8 +118,9 @@ def build_merchants(params: PopulationParams, division: Divisions, streams: Stre
         )
         county[rows] = rng.choice(counties, size=len(rows), p=weights)
 
-    mcc_weights = np.array([params.mcc_shares.get(code, 0.0) for code in MCC_CODES])
-    mcc = rng.choice(len(MCC_CODES), size=total, p=mcc_weights / mcc_weights.sum()).astype(np.int8)
+    codes = params.mcc_codes
+    mcc_weights = np.array([params.mcc_shares.get(code, 0.0) for code in codes])
+    mcc = rng.choice(len(codes), size=total, p=mcc_weights / mcc_weights.sum()).astype(np.int8)
     designated = rng.random(total) < params.designated_share
     campaign = designated & (rng.random(total) < params.campaign_share)
     return Merchants(
@@ -126,6 +129,7 @@ def build_merchants(params: PopulationParams, division: Divisions, streams: Stre
         mcc=mcc,
         designated=designated,
         campaign=campaign,
+        mcc_codes=codes,
         name_key=streams.key64("merchants/names"),
         county_names=tuple(c.name for c in division.counties),
     )

@@ -30,9 +30,10 @@ __all__ = [
 #: Employer types, in the order of their int8 codes in ``Members.employer_type``.
 EMPLOYER_TYPES = ("government", "public_institution", "soe", "private", "foreign", "migrant")
 
-#: Merchant category codes the twin models, in the order of their int8 codes:
-#: supermarket, restaurant, fuel, transit, pharmacy, cinema, convenience store.
-MCC_CODES = ("5411", "5812", "5541", "4111", "5912", "7832", "5499")
+#: Merchant category codes the twin names and labels: supermarket, restaurant,
+#: fuel, transit, pharmacy, cinema, convenience store, department store. Other
+#: four-digit codes may appear in the MCC weights; see ``PopulationParams.mcc_codes``.
+MCC_CODES = ("5411", "5812", "5541", "4111", "5912", "7832", "5499", "5311")
 
 #: Kinds of county-level division (区, 市, 县) as :class:`~twin.population.regions.County` names them.
 COUNTY_KINDS = ("district", "city", "county")
@@ -154,7 +155,7 @@ class PopulationParams:
             "migrant": 0.20,
         }
     )
-    car_ownership: dict[str, float] = field(
+    car_ownership: dict[str, float] | float = field(
         default_factory=lambda: {
             "government": 0.55,
             "public_institution": 0.50,
@@ -238,6 +239,22 @@ class PopulationParams:
         return round(self.members * self.scale)
 
     @property
+    def mcc_codes(self) -> tuple[str, ...]:
+        """Return the MCCs that ``Members.preferred_mcc`` and ``Merchants.mcc`` index.
+
+        The codes of ``MCC_CODES`` come first, then any other code found in
+        ``mcc_shares`` or ``mcc_preferences``, in ascending order.
+        """
+        extra = (set(self.mcc_shares) | set(self.mcc_preferences)) - set(MCC_CODES)
+        return MCC_CODES + tuple(sorted(extra))
+
+    def car_rate(self, employer_type: str) -> float:
+        """Return the car ownership rate of members with ``employer_type``."""
+        if isinstance(self.car_ownership, dict):
+            return self.car_ownership[employer_type]
+        return self.car_ownership
+
+    @property
     def age_range(self) -> tuple[int, int]:
         """Return the youngest and oldest member age, in whole years."""
         return min(b.first for b in self.age_bands), max(b.last for b in self.age_bands)
@@ -271,8 +288,11 @@ def _check_size(p: PopulationParams) -> None:
 def _check_people(p: PopulationParams) -> None:
     _check_age_bands(p.age_bands)
     _check_weights("employer_shares", p.employer_shares, EMPLOYER_TYPES)
-    _check_weights("mcc_preferences", p.mcc_preferences, MCC_CODES)
-    _check_rates("car_ownership", p.car_ownership, EMPLOYER_TYPES)
+    _check_mcc_weights("mcc_preferences", p.mcc_preferences)
+    if isinstance(p.car_ownership, dict):
+        _check_rates("car_ownership", p.car_ownership, EMPLOYER_TYPES)
+    else:
+        _check_share("car_ownership", p.car_ownership)
     for name in (
         "male_share",
         "app_use_at_youngest",
@@ -331,7 +351,9 @@ def _check_places(p: PopulationParams) -> None:
 
     if p.merchants_per_10k_members < 0:
         raise ParamsError("merchants_per_10k_members", p.merchants_per_10k_members, "0 or more")
-    _check_weights("mcc_shares", p.mcc_shares, MCC_CODES)
+    _check_mcc_weights("mcc_shares", p.mcc_shares)
+    if len(p.mcc_codes) > 127:
+        raise ParamsError("mcc_shares", len(p.mcc_codes), "at most 127 merchant category codes")
     for name in ("designated_share", "campaign_share"):
         _check_share(name, getattr(p, name))
 
@@ -350,6 +372,15 @@ def _check_weights(name: str, weights: dict, known: object) -> None:
         raise ParamsError(name, weights, "weights that are 0 or more")
     if sum(weights.values()) <= 0:
         raise ParamsError(name, weights, "at least one weight above 0")
+
+
+def _check_mcc_weights(name: str, weights: dict) -> None:
+    for code in weights:
+        if not (isinstance(code, str) and len(code) == 4 and code.isdigit()):
+            raise ParamsError(
+                name, code, 'a four-digit merchant category code in quotes, such as "5411"'
+            )
+    _check_weights(name, weights, None)
 
 
 def _check_rates(name: str, rates: dict, known: tuple[str, ...]) -> None:
