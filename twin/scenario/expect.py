@@ -17,10 +17,11 @@ PayingAccount = Literal["main", "welfare", "transit_wallet"]
 
 
 class BalanceExpect(ScenarioModel):
-    """Expected balances of one actor, in yuan; accounts not given are not checked.
+    """Expected posted balances of one actor, in yuan; accounts not given are not checked.
 
     ``main``, ``welfare`` and ``transit_wallet`` belong to a member's card,
-    ``corporate`` to a union.
+    ``corporate`` to a union. A hold (pre-authorization) does not change a
+    posted balance until it is completed.
     """
 
     main: Fen | None = None
@@ -30,7 +31,7 @@ class BalanceExpect(ScenarioModel):
     """Posted balance of the welfare account."""
 
     transit_wallet: Fen | None = None
-    """Balance of the transit e-purse."""
+    """Posted balance of the transit wallet account (rides count once cleared)."""
 
     corporate: Fen | None = None
     """Posted balance of a union's corporate account."""

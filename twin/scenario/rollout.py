@@ -12,7 +12,12 @@ __all__ = ["RolloutWave", "Disbursement"]
 
 
 class RolloutWave(ScenarioModel):
-    """A stage of the rollout: the units whose members get cards between ``start`` and ``end``."""
+    """A stage of the rollout: the units whose members get cards between ``start`` and ``end``.
+
+    A wave may start before the run: the run then begins with the coverage the
+    wave would have reached by its ``start``, so a wave that ended before the run
+    means its members already hold cards.
+    """
 
     name: str = Field(min_length=1)
     """Name shown in reports (``pilot``, ``南昌市全面推广``)."""

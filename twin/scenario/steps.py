@@ -419,7 +419,12 @@ class TransitTopup(CardStep):
 
 
 class Ride(StepBase):
-    """A bus or metro ride paid offline from the e-purse at the member's fare."""
+    """A bus or metro ride paid offline from the e-purse at the member's fare.
+
+    The gate debits the card's e-purse at once; the transit operator uploads the
+    day's rides in a clearing batch after the end of the day, and only then does
+    the ledger's ``transit_wallet`` balance change.
+    """
 
     do: Literal["ride"] = "ride"
     member: Identifier
@@ -452,7 +457,7 @@ class EtcSignup(StepBase):
 
 
 class Toll(StepBase):
-    """An expressway toll charged at the member's ETC discount to the main account."""
+    """An expressway toll at the member's ETC discount, cleared to the main account when the step runs."""
 
     do: Literal["toll"] = "toll"
     member: Identifier
