@@ -91,10 +91,10 @@ def _default_metro_bands() -> list[MetroFareBand]:
     # 2 yuan up to 6 km, then 1 yuan more per 6 km to 12 km, per 8 km to 28 km,
     # and per 10 km beyond (the Nanchang metro's distance table).
     return [
-        MetroFareBand(up_to_km=Decimal(6), fare=yuan(2)),
-        MetroFareBand(up_to_km=Decimal(12), every_km=Decimal(6), step=yuan(1)),
-        MetroFareBand(up_to_km=Decimal(28), every_km=Decimal(8), step=yuan(1)),
-        MetroFareBand(every_km=Decimal(10), step=yuan(1)),
+        MetroFareBand(up_to_km=Decimal(6), fare="2"),
+        MetroFareBand(up_to_km=Decimal(12), every_km=Decimal(6), step="1"),
+        MetroFareBand(up_to_km=Decimal(28), every_km=Decimal(8), step="1"),
+        MetroFareBand(every_km=Decimal(10), step="1"),
     ]
 
 
