@@ -1,0 +1,187 @@
+"""The world of one run: ledger, issuer, core and the named actors of the scenario.
+
+:class:`World` builds the production components from a scenario (the ledger
+on its SQLite file, the issuer with keys derived from the seed, the
+authorization core reading the simulated clock) and the SimPy resources that
+stand for branch counters. The script runner and the synthetic crowd both act
+on the same world.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import simpy
+
+from twin.authorization import (
+    AuthorizationCore,
+    Campaign,
+    CoreSettings,
+    Issuer,
+    IssuerSettings,
+    Request,
+    Response,
+)
+from twin.authorization.crypto import Algorithm, IssuerKeys
+from twin.devices.card import EmulatedCard, PinPad
+from twin.ledger import ClosurePolicy, Ledger, LedgerConfig, Limits, SQLiteStore
+from twin.population.streams import Streams
+from twin.scenario import Scenario
+from twin.sim.clock import SimClock
+from twin.sim.recorder import Recorder
+
+__all__ = ["World", "MemberState"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MemberState:
+    """What the twin knows about one named member: identity and what they remember."""
+
+    id: str
+    name: str
+    union: str
+    city: str
+    county: str | None
+    account_class: str
+    enrolled: bool
+    car: bool
+    #: The PIN the member has chosen (they remember it; the bank does not).
+    pin: str | None = None
+    chip: EmulatedCard | None = None
+    obu: bool = False
+    etc_signed: bool = False
+
+
+@dataclass
+class Branch:
+    id: str
+    name: str
+    city: str
+    county: str | None
+    counters: simpy.Resource
+    waits: list[float] = field(default_factory=list)
+
+
+class World:
+    """Every component of one run, wired to one simulated clock."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        db_path: Path | str,
+        *,
+        seed: int | None = None,
+        trace: bool = False,
+        recorder: Recorder | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.env = simpy.Environment()
+        self.clock = SimClock(self.env, scenario.start)
+        self.streams = Streams(self.seed)
+        self.recorder = recorder or Recorder()
+        programme = scenario.programme
+
+        limits = Limits(
+            daily_in=programme.class_ii_daily_limit,
+            daily_out=programme.class_ii_daily_limit,
+            yearly_in=programme.class_ii_yearly_limit,
+            yearly_out=programme.class_ii_yearly_limit,
+            per_transaction=programme.limit_mode == "per_transaction",
+        )
+        self.ledger = Ledger(
+            SQLiteStore(db_path), self.clock, LedgerConfig(limits=limits, interest_rate=Decimal(programme.demand_interest_rate))
+        )
+        algorithm = Algorithm.SM4 if programme.card_crypto == "sm4" else Algorithm.TDES
+        self.keys = IssuerKeys.from_seed(self.seed, algorithm)
+        self.issuer = Issuer(
+            self.ledger,
+            self.keys,
+            IssuerSettings(
+                bin=programme.bin,
+                pin_tries_per_day=programme.pin_tries_per_day,
+                transit_wallet_cap=programme.transit.epurse_cap,
+                closure_policy=ClosurePolicy(programme.closure_policy),
+            ),
+        )
+        self.core = AuthorizationCore(self.issuer, self.clock, CoreSettings(trace=trace))
+        self.pin_pad = PinPad(self.keys.zone_pin_key, algorithm, self.streams.stream("pin_pad"))
+        self.terminal_rng = self.streams.stream("terminal")
+        self.members: dict[str, MemberState] = {}
+        self.branches: dict[str, Branch] = {}
+        self.union_names: dict[str, str] = {}
+        self._add_actors()
+
+    # Lookups
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def member(self, member_id: str) -> MemberState:
+        return self.members[member_id]
+
+    def chip_of(self, member: MemberState) -> EmulatedCard | None:
+        """Return the member's chip, personalised from the issuer's record of their current card."""
+        card = self.issuer.card_of(member.id)
+        if card is None:
+            return None
+        if member.chip is None or member.chip.pan != card.pan:
+            member.chip = EmulatedCard(card.pan, card.psn, card.expiry, self.issuer.card_key(card), self.keys.algorithm)
+        return member.chip
+
+    def authorize(self, request: Request, city: str, designated: bool | None = None) -> Response:
+        """Send a request to the core and record the decision."""
+        response = self.core.authorize(request)
+        self.recorder.authorization(city, request, response, designated)
+        return response
+
+    def unpredictable_number(self) -> bytes:
+        return self.terminal_rng.bytes(4)
+
+    # Private interface
+
+    def _add_actors(self) -> None:
+        actors = self.scenario.actors
+        campaigns = {campaign.name: campaign for campaign in self.scenario.province.merchants.campaigns}
+        for union in actors.unions:
+            self.issuer.open_union_account(union.id, union.corporate_balance)
+            self.union_names[union.id] = union.name
+        for merchant in actors.merchants:
+            campaign = None
+            for name in merchant.campaigns:
+                spec = campaigns.get(name)
+                if spec is None:
+                    continue
+                subsidy = self.issuer.open_campaign_account(name)
+                campaign = Campaign(
+                    name,
+                    Decimal(1) - Decimal(spec.discount),
+                    subsidy,
+                    max_discount=spec.max_discount_per_purchase or 0,
+                    starts=spec.start,
+                    ends=spec.end,
+                )
+            self.issuer.add_merchant(merchant.id, merchant.name, merchant.mcc, merchant.designated, campaign)
+        for branch in actors.branches:
+            self.branches[branch.id] = Branch(
+                branch.id, branch.name, branch.city, branch.county, simpy.Resource(self.env, capacity=branch.counters)
+            )
+        for member in actors.members:
+            self.recorder.add_members(member.city, 1, enrolled=int(member.enrolled))
+            self.members[member.id] = MemberState(
+                member.id,
+                member.name,
+                member.union,
+                member.city,
+                member.county,
+                member.account_class,
+                member.enrolled,
+                member.car,
+            )
+
