@@ -393,6 +393,7 @@ class Ledger:
             raise ValueError(f"interest for the period ending {key} can be settled from the next day on")
         stop = interest.day_index(period_end) + 1
         credits = []
+        value_days: dict[int, int] = {}
         for account in self._accounts.values():
             if not account.flags & AccountFlags.EARNS_INTEREST or account.status is AccountStatus.CLOSED:
                 continue
@@ -404,6 +405,7 @@ class Ledger:
                 credits.append(
                     Transfer(self.new_id(), self.config.interest_account_id, account.id, amount, TransferCode.INTEREST, batch_id=f"interest:{key}")
                 )
+                value_days[account.id] = account.interest_day
         self._settled.add(key)
         self._new_settlements.append((key, now))
         if self._next_period_end is not None and self._next_period_end <= period_end:
@@ -412,5 +414,12 @@ class Ledger:
         for transfer, result in zip(credits, results, strict=True):
             if result is not R.OK:
                 log.error("interest credit %s was rejected: %s", transfer, result)
+                continue
+            # Value-date the credit the day after the period end, even when the
+            # ledger first runs on a later day: posting it counted the days since
+            # then at the balance without the interest, so count them again.
+            account = self._accounts[transfer.credit_account_id]
+            account.product_365 = account.product_366 = 0
+            account.interest_day = value_days[account.id]
         log.info("settled interest for the period ending %s: %d credits", key, len(credits))
         return credits
