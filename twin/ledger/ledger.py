@@ -301,7 +301,12 @@ class Ledger:
         self._next_id = max_id + 1
         first_days = [account.interest_day for account in self._accounts.values() if account.interest_day >= 0]
         if first_days:
-            self._next_period_end = self._first_unsettled(interest.date_of_day(min(first_days)))
+            start = interest.date_of_day(min(first_days))
+            # Periods before the latest settled one stay unsettled for good, as
+            # they did in the ledger that wrote the store.
+            if self._settled:
+                start = max(start, dt.date.fromisoformat(max(self._settled)) + dt.timedelta(days=1))
+            self._next_period_end = self._first_unsettled(start)
         if self.config.interest_account_id not in self._accounts:
             self.create_accounts(
                 [Account(self.config.interest_account_id, AccountCode.INTEREST_EXPENSE, "bank", flags=AccountFlags.NONE)]
