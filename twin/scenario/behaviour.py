@@ -68,7 +68,11 @@ def _hourly_profile(weights: list[float]) -> list[float]:
 
 
 class AmountDistribution(ScenarioModel):
-    """A log-normal spread of amounts around a median."""
+    """A log-normal spread of amounts around a median.
+
+    Built from Python, the median is yuan like in a file (``median="50"``),
+    because the field's validator turns yuan into fen.
+    """
 
     median: PositiveFen
     """Median amount, in yuan."""
@@ -113,7 +117,7 @@ class TransitBehaviour(ScenarioModel):
     """Share of rides taken on the metro (the rest by bus)."""
 
     topup: AmountDistribution = Field(
-        default_factory=lambda: AmountDistribution(median=yuan(50), sigma=0.4)
+        default_factory=lambda: AmountDistribution(median="50", sigma=0.4)
     )
     """Amount of one e-purse top-up."""
 
@@ -128,7 +132,7 @@ class EtcBehaviour(ScenarioModel):
     """Expressway tolls per signed-up member per month."""
 
     toll: AmountDistribution = Field(
-        default_factory=lambda: AmountDistribution(median=yuan(45), sigma=0.7)
+        default_factory=lambda: AmountDistribution(median="45", sigma=0.7)
     )
     """Toll before the discount."""
 
@@ -169,7 +173,7 @@ class Behaviour(ScenarioModel):
     """Card purchases per member with an active card per day."""
 
     purchase_amount: AmountDistribution = Field(
-        default_factory=lambda: AmountDistribution(median=yuan(60), sigma=0.9)
+        default_factory=lambda: AmountDistribution(median="60", sigma=0.9)
     )
     """Amount of one purchase."""
 
@@ -203,7 +207,7 @@ class Behaviour(ScenarioModel):
     """Cash withdrawals from the main account per member per day."""
 
     withdrawal_amount: AmountDistribution = Field(
-        default_factory=lambda: AmountDistribution(median=yuan(500), sigma=0.6)
+        default_factory=lambda: AmountDistribution(median="500", sigma=0.6)
     )
     """Amount of one cash withdrawal."""
 
@@ -211,7 +215,7 @@ class Behaviour(ScenarioModel):
     """Deposits into the main account per member per day."""
 
     deposit_amount: AmountDistribution = Field(
-        default_factory=lambda: AmountDistribution(median=yuan(1000), sigma=0.8)
+        default_factory=lambda: AmountDistribution(median="1000", sigma=0.8)
     )
     """Amount of one deposit."""
 

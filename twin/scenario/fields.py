@@ -75,9 +75,11 @@ _YUAN_SCHEMA = {
         {"type": "string", "pattern": r"^\s*[0-9][0-9,_]*(\.[0-9]{1,2})?\s*$"},
     ],
     "description": "Yuan as a number or a string, at most two decimals (stored as integer fen).",
+    "x-unit": "yuan",
 }
 
 #: An amount written in yuan (``500``, ``"500.00"``, ``12.35``), stored as integer fen, zero allowed.
+#: Input is yuan from Python too: ``BalanceExpect(main="10.50")`` holds 1050 fen.
 Fen = Annotated[int, BeforeValidator(_to_fen), WithJsonSchema(_YUAN_SCHEMA)]
 
 #: An amount in yuan that must be more than zero, stored as integer fen.
@@ -135,8 +137,8 @@ def _check_calendar(value: object, day: dt.date) -> None:
 def _to_time(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        hours, minutes = (int(part) for part in value.strip().split(":"))
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}(:00)?", value.strip()):
+        hours, minutes = (int(part) for part in value.strip().split(":")[:2])
         if hours < 24 and minutes < 60:
             return dt.time(hours, minutes)
     raise _error("time_text", value)
@@ -167,7 +169,7 @@ LocalDate = Annotated[
 LocalTime = Annotated[
     dt.time,
     BeforeValidator(_to_time),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}(:00)?$"}),
 ]
 
 
@@ -357,8 +359,27 @@ def _response_code(value: Any) -> Any:
 #: A two-digit response code from :data:`RESPONSE_CODES`; an unquoted number is read as two digits.
 ResponseCode = Annotated[
     Literal[
-        "00", "03", "12", "13", "14", "25", "30", "41", "51", "54", "55",
-        "57", "61", "62", "63", "64", "65", "75", "91", "94", "96",
+        "00",
+        "03",
+        "12",
+        "13",
+        "14",
+        "25",
+        "30",
+        "41",
+        "51",
+        "54",
+        "55",
+        "57",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "75",
+        "91",
+        "94",
+        "96",
     ],
     BeforeValidator(_response_code),
 ]

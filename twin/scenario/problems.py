@@ -92,7 +92,7 @@ def to_problem(issue: Issue, document: Document | None, file: str, lang: str | N
     if document is not None:
         found, path = document.locate(issue.loc, issue.point)
         mark = issue.mark or found
-    params = {name: _shown(value) for name, value in issue.params.items()}
+    params = {name: _shown(value, shorten=name == "value") for name, value in issue.params.items()}
     for name in ("kind", "actual"):
         if f"scenario.kind.{params.get(name)}" in catalogue():
             params[name] = t(f"scenario.kind.{params[name]}", language)
@@ -195,12 +195,12 @@ def _is_plain(value: object) -> bool:
     )
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, shorten: bool) -> str:
     text = "null" if value is None else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
     text = " ".join(text.split())
-    if len(text) > _MAX_VALUE_CHARS:
+    if shorten and len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 1] + "…"
     return text
 
