@@ -1,0 +1,117 @@
+"""Benchmark of the simulation engine: a scenario at several scales, beside a SimPy floor.
+
+Each scale runs in a fresh subprocess, so its peak memory (``ru_maxrss``) is its
+own and no earlier run's caches help it. The figures per scale are wall time,
+simulated days per second, authorizations per second (every one through the
+real core), peak memory and memory per simulated member. The floor is a bare
+SimPy loop of timeouts in the same run: the rate at which the event loop alone
+can go on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+import simpy
+
+__all__ = ["DEFAULT_SCALES", "bench_engine", "simpy_floor", "run_scale"]
+
+DEFAULT_SCALES = (0.01, 0.1, 1.0)
+DEFAULT_SCENARIO = "scenarios/spring_festival_peak.yaml"
+
+_CHILD = r"""
+import json, resource, sys, time
+from twin.scenario import load_scenario
+from twin.sim.engine import run_scenario
+scenario = load_scenario(sys.argv[1])
+started = time.perf_counter()
+result = run_scenario(scenario, sys.argv[2], scale=float(sys.argv[3]))
+wall = time.perf_counter() - started
+summary = result.metrics["summary"]
+days = len(result.metrics["series"]["dates"])
+print(json.dumps({
+    "wall_seconds": wall,
+    "members": summary["members"],
+    "authorizations": summary["authorizations"],
+    "simulated_days": days,
+    "ledger_transfers": summary["ledger_transfers"],
+    "ledger_balanced": summary["ledger_balanced"],
+    "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+}))
+"""
+
+
+def simpy_floor(events: int = 200_000, repeats: int = 3) -> dict:
+    """Return the median rate of a bare SimPy timeout loop, in events per second."""
+    rates = []
+    for _ in range(repeats):
+        env = simpy.Environment()
+
+        def ticker(env: simpy.Environment, count: int):
+            for _ in range(count):
+                yield env.timeout(1)
+
+        env.process(ticker(env, events))
+        started = time.perf_counter()
+        env.run()
+        rates.append(events / (time.perf_counter() - started))
+    return {"events": events, "events_per_second": round(median(rates))}
+
+
+def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict:
+    """Run ``scenario`` at ``scale`` in a subprocess and return its figures."""
+    with tempfile.TemporaryDirectory(prefix="twin-bench-") as out:
+        completed = subprocess.run(
+            [sys.executable, "-c", _CHILD, scenario, out, str(scale)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            check=False,
+        )
+    if completed.returncode != 0:
+        tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"scale": scale, "error": tail[0]}
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    wall = figures["wall_seconds"]
+    members = figures["members"]
+    figures.update(
+        {
+            "scale": scale,
+            "wall_seconds": round(wall, 3),
+            "simulated_days_per_second": round(figures["simulated_days"] / wall, 3) if wall else 0.0,
+            "authorizations_per_second": round(figures["authorizations"] / wall, 1) if wall else 0.0,
+            "bytes_per_member": round(figures["peak_rss_bytes"] / members) if members else None,
+        }
+    )
+    return figures
+
+
+def bench_engine(
+    scenario: str = DEFAULT_SCENARIO,
+    scales: tuple[float, ...] = DEFAULT_SCALES,
+    timeout: float | None = 900.0,
+) -> dict:
+    """Run the engine at each scale beside the SimPy floor; return the figures.
+
+    A scale that does not finish within ``timeout`` seconds is reported as
+    timed out rather than waited for.
+    """
+    floor = simpy_floor()
+    runs = []
+    for scale in scales:
+        try:
+            runs.append(run_scale(scenario, scale, timeout))
+        except subprocess.TimeoutExpired:
+            runs.append({"scale": scale, "error": f"timed out after {timeout:.0f} s"})
+    for run in runs:
+        if "authorizations_per_second" in run:
+            run["floor_ratio"] = round(run["authorizations_per_second"] / floor["events_per_second"], 6)
+    return {"scenario": str(Path(scenario)), "floor": floor, "runs": runs}
