@@ -4,8 +4,8 @@ import pytest
 
 from twin.scenario import ScenarioError, parse_scenario
 
-#: A valid scenario of 14 lines; tests append sections after it, so a script
-#: added as ``script:`` starts on line 15 and its first step is on line 16.
+#: A valid scenario of 14 lines. Tests append sections after it: a script added
+#: as ``script:`` starts on line 15, and its first step is on line 16.
 BASE = """\
 name: t
 seed: 1

@@ -10,7 +10,8 @@ from twin.scenario.steps import Step, Transfer
 
 def test_programme_defaults_in_fen():
     programme = Programme()
-    assert (programme.welfare.yearly_cap, programme.class_ii_daily_limit) == (180_000, 1_000_000)
+    assert programme.welfare.yearly_cap == 180_000
+    assert programme.class_ii_daily_limit == 1_000_000
 
 
 def test_metro_bands_default_in_fen():
@@ -45,7 +46,8 @@ def test_transfer_from_alias():
     step = TypeAdapter(Step).validate_python(
         {"do": "transfer", "member": "m1", "amount": 5, "from": "welfare", "to": "main"}
     )
-    assert isinstance(step, Transfer) and step.from_ == "welfare"
+    assert isinstance(step, Transfer)
+    assert step.from_ == "welfare"
 
 
 def test_transfer_to_outside_number():
@@ -70,4 +72,5 @@ def test_metric_range_bounds():
     from twin.scenario import MetricRange
 
     bounds = MetricRange(min=0.5, max=1.0)
-    assert (bounds.holds(0.7), bounds.holds(0.4)) == (True, False)
+    assert bounds.holds(0.7)
+    assert not bounds.holds(0.4)

@@ -1,7 +1,7 @@
 """The behaviour section: how the synthetic members use their cards.
 
-Rates are per member with an active card per day unless the docstring says
-otherwise. Every default is a modelling estimate.
+Rates are per member with an active card per day unless the field's docstring
+states otherwise. Every default is a modelling estimate.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class AmountDistribution(ScenarioModel):
 
 
 class ActivationBehaviour(ScenarioModel):
-    """How members activate batch-issued cards."""
+    """Activation of batch-issued cards by their holders."""
 
     share: Share = 0.85
     """Share of batch cards that their holders activate at all."""
@@ -167,7 +167,7 @@ class FlashSale(ScenarioModel):
 
 
 class Behaviour(ScenarioModel):
-    """How synthetic members use their cards."""
+    """Card use of the synthetic members."""
 
     purchases_per_day: float = Field(default=0.3, ge=0)
     """Card purchases per member with an active card per day."""

@@ -54,7 +54,7 @@ class BalanceExpect(ScenarioModel):
 
 
 class StepExpect(ScenarioModel):
-    """What one step should produce; anything not given is not checked."""
+    """Expected outcome of one step; anything not given is not checked."""
 
     response: ResponseCode | None = None
     """ISO 8583 response code of a card request (``"00"`` approved, ``"51"`` insufficient funds ...)."""
@@ -108,7 +108,7 @@ class MetricRange(ScenarioModel):
 
 
 class RunExpect(ScenarioModel):
-    """What the finished run should show; ``twin run`` exits 1 when any of it fails."""
+    """Expected state of the finished run; ``twin run`` exits 1 when any of it fails."""
 
     balances: dict[Identifier, BalanceExpect] = Field(default_factory=dict)
     """Balances at the end of the run, by actor id."""

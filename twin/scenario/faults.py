@@ -62,14 +62,14 @@ class BranchClosed(Window):
 
 
 class CoreSlow(Window):
-    """The authorization core answers slowly."""
+    """The authorization core responds slowly."""
 
     latency_ms: float = Field(gt=0)
     """Extra median latency of each request, in milliseconds."""
 
 
 class CoreUnavailable(Window):
-    """The authorization core does not answer; terminals time out and send reversals."""
+    """The authorization core does not respond, so terminals time out and send reversals."""
 
 
 class DuplicateFile(ScenarioModel):
@@ -95,7 +95,7 @@ class Faults(ScenarioModel):
     """Periods of slow authorization."""
 
     core_unavailable: list[CoreUnavailable] = Field(default_factory=list)
-    """Periods when the core does not answer."""
+    """Periods when the core does not respond."""
 
     duplicate_file: list[DuplicateFile] = Field(default_factory=list)
     """Duplicate disbursement files."""

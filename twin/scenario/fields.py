@@ -79,7 +79,7 @@ _YUAN_SCHEMA = {
 }
 
 #: An amount written in yuan (``500``, ``"500.00"``, ``12.35``), stored as integer fen, zero allowed.
-#: Input is yuan from Python too: ``BalanceExpect(main="10.50")`` holds 1050 fen.
+#: Input is yuan from Python too: ``BalanceExpect(main="10.50")`` stores 1050 fen.
 Fen = Annotated[int, BeforeValidator(_to_fen), WithJsonSchema(_YUAN_SCHEMA)]
 
 #: An amount in yuan that must be more than zero, stored as integer fen.

@@ -32,7 +32,7 @@ def load_scenario(path: str | Path, lang: str | None = None) -> Scenario:
 
     Raises :class:`ScenarioError` with every problem found, its messages in
     ``lang`` (``zh`` or ``en``; default: the language in force, Chinese unless
-    ``TWIN_LANG`` says otherwise). An unreadable file is one problem too.
+    ``TWIN_LANG`` sets another). An unreadable file is one problem too.
     """
     name = str(path)
     try:

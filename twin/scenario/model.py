@@ -32,7 +32,7 @@ class Scenario(ScenarioModel):
     """Short name, also the default report folder (``lifecycle-demo``)."""
 
     description: str = ""
-    """What the scenario shows, for the reader of the report."""
+    """Purpose of the scenario, for the reader of the report."""
 
     seed: int = Field(ge=0)
     """Root seed of every random stream of the run."""
@@ -56,7 +56,7 @@ class Scenario(ScenarioModel):
     """Festival welfare payments of the synthetic crowd's unions."""
 
     behaviour: Behaviour = Field(default_factory=Behaviour)
-    """How synthetic members use their cards."""
+    """Card use of the synthetic members."""
 
     faults: Faults = Field(default_factory=Faults)
     """Outages and mistakes to inject."""
@@ -68,7 +68,7 @@ class Scenario(ScenarioModel):
     """Explicit steps, in order."""
 
     expect: RunExpect = Field(default_factory=RunExpect)
-    """What the finished run should show."""
+    """Expected state of the finished run."""
 
     def step_times(self) -> list[dt.datetime]:
         """Return the moment each script step happens (see :mod:`twin.scenario.timeline`)."""

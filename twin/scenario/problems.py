@@ -1,6 +1,6 @@
 """Problems in a scenario file, and the error that carries all of them.
 
-Every problem names the file, line, field path and value, and says what is
+Every problem names the file, line, field path and value, and states what is
 wrong and how to fix it, in Chinese or English::
 
     scenarios/peak.yaml:14: disbursements[0].amount: 12.345 has more than two
@@ -55,10 +55,10 @@ class Problem:
     """Kind of problem (``missing``, ``amount_too_many_decimals``, ``unknown_actor`` ...)."""
 
     message: str
-    """What is wrong, in the chosen language."""
+    """Statement of the problem, in the chosen language."""
 
     fix: str
-    """What to do about it, in the chosen language."""
+    """Remedy for the problem, in the chosen language."""
 
     lang: str
     """Language of ``message`` and ``fix`` (``zh`` or ``en``)."""

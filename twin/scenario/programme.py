@@ -148,10 +148,10 @@ class WorkingDayRange(ScenarioModel):
     """A number of working days drawn between ``min`` and ``max`` (inclusive)."""
 
     min: int = Field(default=5, ge=0)
-    """Fewest working days."""
+    """Minimum number of working days."""
 
     max: int = Field(default=7, ge=0)
-    """Most working days."""
+    """Maximum number of working days."""
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> WorkingDayRange:
@@ -193,7 +193,7 @@ class Programme(ScenarioModel):
     """Working days the bank takes to make batch cards."""
 
     closure_policy: Literal["by_payment_order", "pro_rata", "province_union"] = "by_payment_order"
-    """Where a closed card's welfare balance goes: back to the unions that paid it, in order of
+    """Destination of a closed card's welfare balance: back to the unions that paid it, in order of
     payment (by_payment_order), to each of them in proportion to what it paid (pro_rata), or to
     the provincial federation (province_union)."""
 

@@ -1,8 +1,8 @@
 """YAML text to plain data, keeping the line and column of every key and value.
 
-PyYAML's composer builds a node tree whose nodes carry ``start_mark``; this
-module builds Python values from that tree itself, so that a validation error's
-``loc`` (``("script", 3, "purchase", "amount")``) can be traced back to a line.
+PyYAML's composer builds a node tree whose nodes carry ``start_mark``. This
+module builds Python values from that tree itself, so that the ``loc`` of a
+validation error (``("script", 3, "purchase", "amount")``) leads back to a line.
 It also reads YAML a little more strictly than ``yaml.safe_load``:
 
 - a repeated key in one mapping is a problem (PyYAML keeps the last silently);
@@ -51,7 +51,7 @@ class Issue:
     ``code`` names a message in the ``scenario`` catalogue (``error.<code>`` and
     ``fix.<code>``). ``mark`` is set when the position is known directly (YAML
     syntax, repeated keys); otherwise the loader finds it from ``loc``.
-    ``point`` says which position to report for ``loc``: the value, the key
+    ``point`` selects which position to report for ``loc``: the value, the key
     itself (an unknown key), or the mapping that lacks the key (a missing key).
     """
 
@@ -82,7 +82,7 @@ class Document:
         """Return the position to report for ``loc`` and its path as a reader writes it.
 
         Elements of ``loc`` that are not in the file are tags of a tagged union
-        (the value of ``do``) and are left out of the path; ``[key]`` means the
+        (the value of ``do``), so the path leaves them out. ``[key]`` means the
         key of the mapping entry before it.
         """
         node = self.root

@@ -1,4 +1,4 @@
-"""Script steps: one model per action, told apart by the ``do`` key.
+"""Script steps: one model per action, distinguished by the ``do`` key.
 
 A step happens at its ``at`` time if it gives one, else right after the step
 before it (see :func:`twin.scenario.timeline.step_times`). Steps that send a
@@ -75,7 +75,7 @@ class StepBase(ScenarioModel):
     """When the step happens (default: right after the previous step)."""
 
     expect: StepExpect | None = None
-    """What the step should produce."""
+    """Expected outcome of the step."""
 
 
 class CardStep(StepBase):
@@ -398,7 +398,7 @@ class ChangePin(CardStep):
     """New PIN."""
 
     channel: Literal["atm", "teller", "counter"] = "atm"
-    """Where the PIN is changed."""
+    """Channel of the PIN change."""
 
 
 # Transit and ETC
@@ -421,9 +421,9 @@ class TransitTopup(CardStep):
 class Ride(StepBase):
     """A bus or metro ride paid offline from the e-purse at the member's fare.
 
-    The gate debits the card's e-purse at once; the transit operator uploads the
-    day's rides in a clearing batch after the end of the day, and only then does
-    the ledger's ``transit_wallet`` balance change.
+    The gate debits the card's e-purse at once. The transit operator uploads the
+    day's rides in a clearing batch after the end of the day, and the ledger's
+    ``transit_wallet`` balance changes only then.
     """
 
     do: Literal["ride"] = "ride"

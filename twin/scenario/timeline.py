@@ -2,7 +2,7 @@
 
 A step with ``at`` happens then; a step without one happens at the clock's
 current time, right after the step before it. ``advance`` moves the clock by
-days, hours, minutes or working days, or to a moment (``until``); the step
+days, hours, minutes or working days, or to a moment (``until``). The step
 itself is recorded at the moment the clock reaches. The engine and the loader
 use these same times, so a file that loads has steps in order inside the run.
 """
