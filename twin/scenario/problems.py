@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from twin.i18n import catalogue, get_language, normalize_language, t
 from twin.scenario.hints import allowed_keys, closest
 from twin.scenario.source import Document, Issue, display_path
+from twin.scenario.steps import STEP_TYPES
 
 __all__ = ["Problem", "ScenarioError", "issues_from_validation", "to_problem"]
 
@@ -151,8 +152,6 @@ def _issue(entry: dict[str, Any], model: type[BaseModel]) -> Issue:
         return Issue((*loc, "do"), kind, params)
 
     if kind == "union_tag_not_found":
-        from twin.scenario.steps import STEP_TYPES
-
         params.pop("value", None)
         return Issue(loc, kind, {"expected": ", ".join(STEP_TYPES)})
 
