@@ -94,6 +94,7 @@ def run_scenario(
     effective_scale = scenario.province.scale if scale is None else scale
     runner = ScriptRunner(world, on_step=lambda outcome: _trace_step(recorder, outcome))
     world.env.process(runner.run())
+    world.faults.start()
     crowd = None
     if effective_scale > 0:
         from twin.sim.crowd import Crowd

@@ -32,6 +32,7 @@ from twin.ledger import ClosurePolicy, Ledger, LedgerConfig, Limits, SQLiteStore
 from twin.population.streams import Streams
 from twin.scenario import Scenario
 from twin.sim.clock import SimClock
+from twin.sim.faults import FaultSchedule
 from twin.sim.recorder import Recorder
 
 __all__ = ["World", "MemberState"]
@@ -117,6 +118,7 @@ class World:
         self.branches: dict[str, Branch] = {}
         self.union_names: dict[str, str] = {}
         self._add_actors()
+        self.faults = FaultSchedule(self)
 
     # Lookups
 

@@ -85,11 +85,23 @@ class ScriptRunner:
 
     def perform(self, index: int, step: Step) -> StepOutcome:
         """Carry out one step now and check its expectations."""
-        outcome = self._actions[step.do](index, step)
+        if self._at_closed_branch(step):
+            outcome = self.outcome(index, step, False, "branch_closed")
+        else:
+            outcome = self._actions[step.do](index, step)
         if step.expect is not None:
             outcome.expectations = check_step(self.world, step, outcome)
         log.debug("step %d %s: %s %s", index, step.do, outcome.response, outcome.reason)
         return outcome
+
+    def _at_closed_branch(self, step: Step) -> bool:
+        """Tell whether the step needs a branch that a fault has closed now."""
+        branch_id = getattr(step, "branch", None)
+        if branch_id is None or getattr(step, "channel", None) == "onsite":
+            return False
+        branch = self.world.branches.get(branch_id)
+        county = branch.county if branch is not None else None
+        return self.world.faults.branch_closed(branch_id, county, self.world.now())
 
     def earlier(self, step_id: str) -> StepOutcome:
         return self.by_id[step_id]
