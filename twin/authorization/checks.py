@@ -71,6 +71,8 @@ def check_format(request: Request) -> Decline | None:
         return C.INVALID_CARD, "pan_check_digit"
     if request.currency != CNY:
         return C.FORMAT_ERROR, "currency_not_supported"
+    if not isinstance(request.stan, str) or not isinstance(request.terminal_id, str):
+        return C.FORMAT_ERROR, "stan_format"
     if request.stan and (len(request.stan) != 6 or not request.stan.isdigit()):
         return C.FORMAT_ERROR, "stan_format"
     if len(request.terminal_id) > 8 or len(request.merchant_id) > 15:
@@ -78,7 +80,12 @@ def check_format(request: Request) -> Decline | None:
     if request.kind in _MERCHANT_KINDS and not request.merchant_id:
         return C.FORMAT_ERROR, "merchant_id_missing"
     if request.kind in _FOLLOW_UP_KINDS and not request.original_authorization_id:
-        return C.FORMAT_ERROR, "original_missing"
+        if request.kind is not Kind.REVERSAL or not request.original_stan:
+            return C.FORMAT_ERROR, "original_missing"
+    if request.original_stan and (
+        len(request.original_stan) != 6 or not request.original_stan.isdigit() or not request.terminal_id
+    ):
+        return C.FORMAT_ERROR, "original_stan_format"
     if not isinstance(request.amount, int) or isinstance(request.amount, bool):
         return C.FORMAT_ERROR, "amount_format"
     if request.amount < 0 or request.amount > MAX_REQUEST_AMOUNT:

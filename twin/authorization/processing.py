@@ -33,6 +33,8 @@ Decline = tuple[C, str]
 _OK = TransferResult.OK
 _WELFARE_INQUIRY_CHANNELS = frozenset({Channel.COUNTER, Channel.MOBILE, Channel.WECHAT, Channel.SMS})
 _PAYMENT_CHANNELS = frozenset({Channel.POS_CHIP, Channel.QR})
+#: Follow-ups whose loss a terminal resolves by sending them again, not by a reversal.
+_NOT_REVERSIBLE = frozenset({Kind.VOID, Kind.REFUND, Kind.CANCELLATION, Kind.REVERSAL})
 
 
 class Processor:
@@ -182,7 +184,13 @@ class Processor:
         return self._approved(original, card, original.account, amount=paid_back, transfer_ids=tuple(result))
 
     def _reverse(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:
-        original = self.core.records.get(request.original_authorization_id)
+        original_id = request.original_authorization_id
+        if not original_id:
+            found = self._original_by_stan(request, today)
+            if isinstance(found, tuple):
+                return found
+            original_id = found
+        original = self.core.records.get(original_id)
         if original is None or original.pan != card.pan:
             return C.ORIGINAL_NOT_FOUND, "original_not_found"
         if original.reversed:
@@ -209,6 +217,29 @@ class Processor:
             transfer_ids = tuple(result)
         original.reversed = True
         return self._approved(original, card, original.account, amount=original.paid, transfer_ids=transfer_ids)
+
+    def _original_by_stan(self, request: Request, today: dt.date) -> str | Decline:
+        """Find the authorization id of the request that ``request.original_stan`` names.
+
+        The terminal sends the original's STAN when it never received the
+        response; the original may be from today or, just after midnight, yesterday.
+        """
+        duplicates = self.core.duplicates
+        for day in (today, today - dt.timedelta(days=1)):
+            found = duplicates.response_for(request.terminal_id, request.original_stan, day)
+            if found is None:
+                continue
+            kind, response = found
+            if kind in _NOT_REVERSIBLE:
+                # Their responses carry the id of the purchase they return, so
+                # reversing by that id would undo the purchase instead.
+                return C.INVALID_TRANSACTION, "original_not_reversible"
+            if not response.approved:
+                return C.ORIGINAL_NOT_FOUND, "original_declined"
+            if not response.authorization_id:
+                return C.ORIGINAL_NOT_FOUND, "original_not_found"
+            return response.authorization_id
+        return C.ORIGINAL_NOT_FOUND, "original_not_found"
 
     def _give_back(self, original: AuthorizationRecord, amount: int, code: TransferCode) -> list[int] | Decline:
         """Return ``amount`` (gross) of an approved request to where its money came from.

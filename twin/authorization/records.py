@@ -67,6 +67,15 @@ class DuplicateCache:
             return True, response
         return True, None
 
+    def response_for(self, terminal_id: str, stan: str, date: dt.date) -> tuple[Kind, Response] | None:
+        """Return the kind of request ``terminal_id`` sent with ``stan`` on local ``date``
+        and the response it got, if kept."""
+        entry = self._entries.get((terminal_id, stan, date))
+        if entry is None:
+            return None
+        content, response = entry
+        return content[0], response
+
     def remember(self, request: Request, response: Response) -> None:
         if not request.terminal_id or not request.stan:
             return
@@ -99,4 +108,5 @@ def _content(request: Request) -> tuple:
         request.to_account,
         request.to_account_number,
         request.original_authorization_id,
+        request.original_stan,
     )

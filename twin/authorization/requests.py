@@ -97,6 +97,10 @@ class Request:
     to_account_number: str = ""
     #: The authorization id of the request this one voids, refunds, reverses or completes.
     original_authorization_id: str = ""
+    #: The STAN of the request a reversal undoes, sent by the same terminal today
+    #: or yesterday (ISO 8583 field 90). A terminal whose response timed out never
+    #: learnt the authorization id, so it names the original this way.
+    original_stan: str = ""
 
     def duplicate_key(self) -> tuple[str, str, dt.date | None]:
         """Return the key that identifies a retransmission: terminal, STAN and local date."""
