@@ -177,10 +177,11 @@ class Processor:
             return C.ORIGINAL_NOT_FOUND, "original_other_merchant"
         if original.returned + request.amount > original.amount:
             return C.ORIGINAL_AMOUNT_INCORRECT, "exceeds_original_amount"
+        paid_before = original.returned_paid
         result = self._give_back(original, request.amount, TransferCode.REFUND)
         if isinstance(result, tuple):
             return result
-        paid_back = self.ledger.transfer(result[0]).amount if result else 0
+        paid_back = original.returned_paid - paid_before
         return self._approved(original, card, original.account, amount=paid_back, transfer_ids=tuple(result))
 
     def _reverse(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:
