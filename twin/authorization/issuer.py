@@ -287,6 +287,26 @@ class Issuer:
             card.status = CardStatus.LOST
             return "ok"
 
+    def reset_pin(self, member: str, pin_block: bytes) -> str:
+        """Set a new PIN for a holder who forgot theirs (密码挂失), at a branch with ID.
+
+        ``pin_block`` is the new PIN as entered on the counter's PIN pad. The
+        day's wrong tries are cleared, so this also unlocks a card that reached
+        the daily limit. Returns ``"ok"`` or the reason the PIN was not set.
+        """
+        with self._lock:
+            card = self.card_of(member)
+            if card is None:
+                return "no_card"
+            if card.status is not CardStatus.ACTIVE:
+                return f"card_{card.status.value}"
+            value, problem = self.new_pin_value(card, pin_block)
+            if value is None:
+                return problem
+            card.pin_value = value
+            card.pin_failures = 0
+            return "ok"
+
     def replace_card(self, member: str, pin_block: bytes | None = None, pin: str | None = None) -> tuple[CardRecord | None, str]:
         """Issue a replacement for a lost card and move every balance to it.
 
