@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,7 +28,14 @@ from twin.authorization.pin import encrypt_pin_block
 from twin.authorization.requests import ChipData
 from twin.devices.pan import mask_pan
 
-__all__ = ["EmulatedCard", "PinPad"]
+if TYPE_CHECKING:
+    from twin.authorization.issuer import CardRecord, Issuer
+
+__all__ = ["EmulatedCard", "PinPad", "PurseError"]
+
+
+class PurseError(ValueError):
+    """A transit e-purse operation the chip refuses: not enough balance, or over the cap."""
 
 _DEFAULT_CVR = b"\x03\xa0\x00\x00"
 
@@ -46,6 +54,11 @@ class EmulatedCard:
     purse_balance: int = 0
     #: Count of offline purse debits, uploaded with each clearing record.
     purse_counter: int = 0
+
+    @classmethod
+    def personalise(cls, issuer: Issuer, record: CardRecord) -> EmulatedCard:
+        """Write a new chip for ``record`` with the card key the issuer derives for it."""
+        return cls(record.pan, record.psn, record.expiry, issuer.card_key(record), issuer.keys.algorithm)
 
     def generate_arqc(
         self,
@@ -73,6 +86,24 @@ class EmulatedCard:
         """Tell whether the issuer's ARPC is genuine for this card's last ARQC."""
         session_key = derive_session_key(self.card_key, chip.data.atc, self.algorithm)
         return verify_arpc(session_key, chip.arqc, response_code.encode(), arpc, self.algorithm)
+
+    def load_purse(self, amount: int, cap: int) -> None:
+        """Add ``amount`` fen to the e-purse after the issuer approved the top-up."""
+        if amount <= 0:
+            raise PurseError(f"purse load of {amount} fen is invalid; it must be above zero")
+        if self.purse_balance + amount > cap:
+            raise PurseError(f"purse load of {amount} fen would take the balance {self.purse_balance} above the cap {cap}")
+        self.purse_balance += amount
+
+    def debit_purse(self, amount: int) -> int:
+        """Take a fare from the e-purse offline and return the purse counter of this debit."""
+        if amount <= 0:
+            raise PurseError(f"purse debit of {amount} fen is invalid; it must be above zero")
+        if amount > self.purse_balance:
+            raise PurseError(f"purse balance {self.purse_balance} fen does not cover {amount} fen")
+        self.purse_balance -= amount
+        self.purse_counter += 1
+        return self.purse_counter
 
     def state(self) -> dict[str, int]:
         """Return what the chip must keep across a restart of the emulator."""
