@@ -388,6 +388,8 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         )
         if result is not None:
             return result
+    if code is TransferCode.INTEREST and debit.id != ledger.config.interest_account_id:
+        return R.INTEREST_NOT_FROM_INTEREST_ACCOUNT
 
     day = local_day_index(now)
     limits_config = ledger.config.limits

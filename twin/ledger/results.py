@@ -71,6 +71,9 @@ class TransferResult(StrEnum):
     # The restricted welfare account.
     WELFARE_CREDIT_FORBIDDEN = "welfare_credit_forbidden"
     WELFARE_DEBIT_FORBIDDEN = "welfare_debit_forbidden"
+    # Interest comes only from the ledger's interest account: it is exempt from
+    # class II limits, so another payer must not label a deposit as interest.
+    INTEREST_NOT_FROM_INTEREST_ACCOUNT = "interest_not_from_interest_account"
     # Class II limits.
     LIMIT_EXCEEDED_DAILY = "limit_exceeded_daily"
     LIMIT_EXCEEDED_YEARLY = "limit_exceeded_yearly"
