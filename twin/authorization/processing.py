@@ -236,7 +236,7 @@ class Processor:
                 # reversing by that id would undo the purchase instead.
                 return C.INVALID_TRANSACTION, "original_not_reversible"
             if not response.approved:
-                return C.ORIGINAL_NOT_FOUND, "original_declined"
+                return C.INVALID_TRANSACTION, "original_declined"
             if not response.authorization_id:
                 return C.ORIGINAL_NOT_FOUND, "original_not_found"
             return response.authorization_id
