@@ -163,6 +163,8 @@ class Processor:
             return C.INVALID_TRANSACTION, "void_not_same_day"
         if original.returned:
             return C.INVALID_TRANSACTION, "original_already_returned"
+        if request.amount and request.amount != original.amount:
+            return C.ORIGINAL_AMOUNT_INCORRECT, "original_amount_mismatch"
         result = self._give_back(original, original.amount, TransferCode.REVERSAL)
         if isinstance(result, tuple):
             return result
@@ -194,6 +196,8 @@ class Processor:
         original = self.core.records.get(original_id)
         if original is None or original.pan != card.pan:
             return C.ORIGINAL_NOT_FOUND, "original_not_found"
+        if request.amount and request.amount != original.amount:
+            return C.ORIGINAL_AMOUNT_INCORRECT, "original_amount_mismatch"
         if original.reversed:
             return Response(C.APPROVED, "already_reversed", original.id, original.account)
         if original.kind is Kind.PREAUTHORIZATION:
