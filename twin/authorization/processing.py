@@ -305,6 +305,8 @@ class Processor:
                           TransferCode.TRANSFER, AccountType.MAIN)
 
     def _topup(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:
+        if request.account is AccountType.WELFARE:
+            return C.NOT_PERMITTED, "welfare_topup_forbidden"
         wallet = self.ledger.account(card.accounts.transit_wallet)
         if wallet.balance + request.amount > self.issuer.settings.transit_wallet_cap:
             return C.EXCEEDS_AMOUNT_LIMIT, "transit_wallet_cap"
