@@ -487,3 +487,17 @@ def test_balance_inquiry_has_no_pin_at_counter(world):
     record, chip = world.card(main=10_000)
     response = world.authorize(world.plain(Kind.BALANCE, Channel.COUNTER, chip.pan, account=AccountType.MAIN))
     assert response.balance == 10_000
+
+
+def test_unexpected_error_is_96(caplog):
+    from twin.devices.bank import Bank
+
+    from .conftest import START, Programme
+
+    world = Programme(Bank.open(START, seed=7))
+    record, chip = world.card(main=10_000)
+    world.ledger.store.close()
+    response = world.authorize(world.purchase(chip, 100))
+    assert decision(response) == (C.SYSTEM_MALFUNCTION, "system_malfunction")
+    assert "system malfunction" in caplog.text
+    assert chip.pan not in caplog.text

@@ -298,7 +298,7 @@ def test_reversal_by_stan_of_declined_request(world):
     purchase = world.purchase(chip, 10_000)
     world.authorize(purchase)
     reversal = world.follow_up(K.REVERSAL, chip, "", original_stan=purchase.stan)
-    assert decision(world.authorize(reversal)) == (C.ORIGINAL_NOT_FOUND, "original_declined")
+    assert decision(world.authorize(reversal)) == (C.INVALID_TRANSACTION, "original_declined")
 
 
 def test_reversal_by_stan_of_refund_is_refused(world):
@@ -604,3 +604,49 @@ def test_audit_clean_after_mix(world):
     world.authorize(world.follow_up(K.COMPLETION, chip, hold.authorization_id, 5_000))
     world.authorize(world.atm(K.WITHDRAWAL, chip, 10_000))
     assert world.audit().ok
+
+
+# Amounts of voids and reversals, top-ups from the welfare account
+
+
+def test_void_with_other_amount(world):
+    record, chip = world.card(main=50_000)
+    purchase = world.authorize(world.purchase(chip, 10_000))
+    void = world.authorize(world.follow_up(K.VOID, chip, purchase.authorization_id, 9_000))
+    assert decision(void) == (C.ORIGINAL_AMOUNT_INCORRECT, "original_amount_mismatch")
+    assert world.balance(record.accounts.main) == 40_000
+
+
+def test_reversal_with_other_amount(world):
+    record, chip = world.card(main=50_000)
+    purchase = world.authorize(world.purchase(chip, 10_000))
+    reversal = world.authorize(world.follow_up(K.REVERSAL, chip, purchase.authorization_id, 10_001))
+    assert decision(reversal) == (C.ORIGINAL_AMOUNT_INCORRECT, "original_amount_mismatch")
+
+
+def test_reversal_with_original_amount(world):
+    record, chip = world.card(main=50_000)
+    purchase = world.authorize(world.purchase(chip, 10_000, merchant="shop1"))
+    assert world.authorize(world.follow_up(K.REVERSAL, chip, purchase.authorization_id, 10_000, merchant="shop1")).approved
+    assert world.balance(record.accounts.main) == 50_000
+
+
+def test_transit_topup_from_welfare(world):
+    record, chip = world.card(main=50_000, welfare=50_000)
+    request = world.plain(K.TRANSIT_TOPUP, Channel.TRANSIT_KIOSK, chip.pan, 1_000, pin_block=world.pin(chip.pan),
+                          account=AccountType.WELFARE)
+    assert decision(world.authorize(request)) == (C.NOT_PERMITTED, "welfare_topup_forbidden")
+    assert world.balance(record.accounts.main) == 50_000
+
+
+def test_ledger_rejection_without_rule_is_96(world):
+    """A campaign whose subsidy account does not exist: the ledger's own result names the fault."""
+    from decimal import Decimal
+
+    from twin.authorization import Campaign
+
+    world.issuer.add_merchant("shop9", "broken", "5411", True, Campaign("c9", Decimal("0.1"), 999_999))
+    record, chip = world.card(main=50_000)
+    response = world.authorize(world.purchase(chip, 1_000, merchant="shop9"))
+    assert decision(response) == (C.SYSTEM_MALFUNCTION, "ledger_debit_account_not_found")
+    assert world.balance(record.accounts.main) == 50_000

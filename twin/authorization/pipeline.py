@@ -35,6 +35,7 @@ from twin.authorization.records import AuthorizationRecord, DuplicateCache
 from twin.authorization.requests import Request, Response
 from twin.calendar import from_epoch_micros, local_day_index
 from twin.clock import Clock
+from twin.devices.pan import mask_pan
 
 __all__ = ["AuthorizationCore", "CoreSettings"]
 
@@ -82,7 +83,17 @@ class AuthorizationCore:
 
     def _authorize(self, request: Request) -> Response:
         started = time.perf_counter_ns()
-        response = self._run_steps(request)
+        try:
+            response = self._run_steps(request)
+        except Exception:
+            # NOTE: a failure after the ledger applied a transfer in memory (a
+            # store that cannot commit) leaves that transfer applied; the
+            # ledger writes it with its next successful flush.
+            log.exception(
+                "system malfunction deciding %s from terminal %r STAN %r for card %s",
+                request.kind, request.terminal_id, request.stan, mask_pan(str(request.pan)),
+            )
+            response = Response(ResponseCode.SYSTEM_MALFUNCTION, "system_malfunction")
         self.metrics.record_response(
             request.kind.value, response.code.value, response.reason, time.perf_counter_ns() - started
         )
