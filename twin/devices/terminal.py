@@ -12,7 +12,8 @@ arrives and whether its response comes back::
 Either loss looks the same to the device: a timeout. A device that sent a
 request which moves money then sends a reversal (冲正) naming the original's
 STAN, because it never learnt the authorization id. When the request was lost
-the core has no original and answers 25, which also settles the matter. A
+the core has no original and answers 25, and when it was declined the core
+answers 12 (``original_declined``); both settle the matter. A
 reversal that is itself lost waits in the device's queue and goes out again
 before the next request, as POS terminals do.
 
@@ -90,8 +91,10 @@ REVERSIBLE_KINDS = frozenset(
 #: Kinds that a timed-out device sends again with the same STAN.
 _RESENT_KINDS = frozenset({Kind.VOID, Kind.REFUND, Kind.CANCELLATION})
 
-#: Answers to a reversal after which there is nothing left to undo.
+#: Answers to a reversal after which there is nothing left to undo: reversed,
+#: never arrived (25), or declined in the first place (12 original_declined).
 _REVERSAL_SETTLED = frozenset({ResponseCode.APPROVED, ResponseCode.ORIGINAL_NOT_FOUND})
+_REVERSAL_SETTLED_REASONS = frozenset({"original_declined"})
 
 
 @dataclass
@@ -226,11 +229,10 @@ class Terminal:
     def reverse(self, reversal: Request) -> Response | None:
         """Send a reversal now; if it times out, queue it and return ``None``."""
         response, _ = self._exchange(reversal)
-        if response is None or response.code not in _REVERSAL_SETTLED:
-            if response is not None:
-                log.warning("terminal %s: reversal answered %s (%s)", self.terminal_id, response.code, response.reason)
-            if response is None:
-                self.pending_reversals.append(reversal)
+        if response is None:
+            self.pending_reversals.append(reversal)
+        elif response.code not in _REVERSAL_SETTLED and response.reason not in _REVERSAL_SETTLED_REASONS:
+            log.warning("terminal %s: reversal answered %s (%s)", self.terminal_id, response.code.value, response.reason)
         return response
 
     def reversal_of(self, original: Request, authorization_id: str) -> Request:
