@@ -65,6 +65,19 @@ NameLookup = Callable[[str], str | None] | Mapping[str, str]
 #: Columns of a disbursement file, in this order, after a header line.
 FILE_COLUMNS = ("name", "card_number", "amount_fen")
 
+#: Every status a whole file can get, and every status of a row besides the
+#: ledger's own results for a refused credit (see LEDGER_ROW_STATUSES).
+FILE_STATUSES = frozenset({"accepted", "union_unknown", "duplicate_file", "duplicate_period", "insufficient_funds"})
+ROW_STATUSES = frozenset({
+    "accepted", "duplicate_row", "amount_invalid", "amount_not_exact_fen", "amount_not_positive", "card_not_found",
+    "member_not_found", "name_mismatch", "card_replaced", "card_closed", "no_welfare_account", "file_rejected",
+})
+#: Ledger results a disbursement credit can meet once its row passed the checks.
+LEDGER_ROW_STATUSES = frozenset({
+    "limit_exceeded_daily", "limit_exceeded_yearly", "welfare_credit_forbidden", "credit_account_closed",
+    "credit_account_frozen", "debit_account_closed", "debit_account_frozen", "exceeds_credits",
+})
+
 #: How far ahead of a festival a disbursement still counts for it.
 FESTIVAL_LEAD = dt.timedelta(days=31)
 

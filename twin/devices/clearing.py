@@ -25,6 +25,10 @@ __all__ = ["ClearingException", "ClearingReport", "TransitClearing"]
 log = logging.getLogger(__name__)
 
 
+#: Every reason a fare can be a clearing exception.
+EXCEPTION_REASONS = frozenset({"card_unknown", "wallet_closed", "wallet_frozen", "wallet_insufficient"})
+
+
 @dataclass(frozen=True)
 class ClearingException:
     """A fare the wallet did not fully cover: ``from_suspense`` fen came from the suspense account."""

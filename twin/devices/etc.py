@@ -29,6 +29,11 @@ __all__ = ["EtcCentre", "EtcLane", "Obu", "TollResult", "etc_toll"]
 OBU_VALUE = 30_000
 
 
+#: Every reason of a sign-up, and of a toll besides the core's own reasons.
+SIGN_UP_REASONS = frozenset({"ok", "no_car", "obu_already_issued", "card_not_active"})
+TOLL_REASONS = frozenset({"obu_unknown", "duplicate_read", "timeout"})
+
+
 def etc_toll(toll: int, discount: Decimal = Decimal("0.95")) -> int:
     """Return what the card pays for a toll of ``toll`` fen: 95% by default, halves up."""
     return int((toll * discount).to_integral_value(ROUND_HALF_UP))

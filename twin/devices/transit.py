@@ -41,6 +41,10 @@ from twin.devices.terminal import Link, Outcome, Terminal, always_delivered
 __all__ = ["ClearingBatch", "FareRecord", "TapResult", "TopupKiosk", "TransitGate"]
 
 
+#: Every reason a gate gives for a tap.
+TAP_REASONS = frozenset({"ok", "card_blocked", "purse_insufficient"})
+
+
 class TopupKiosk:
     """A self-service kiosk that moves money from the main account to the transit wallet."""
 
