@@ -23,11 +23,14 @@ from twin.authorization import (
     CoreSettings,
     Issuer,
     IssuerSettings,
+    Kind,
     Request,
     Response,
+    ResponseCode,
 )
 from twin.authorization.crypto import Algorithm, IssuerKeys
 from twin.devices.card import EmulatedCard, PinPad
+from twin.devices.terminal import REVERSIBLE_KINDS
 from twin.ledger import ClosurePolicy, Ledger, LedgerConfig, Limits, SQLiteStore
 from twin.population.streams import Streams
 from twin.scenario import Scenario
@@ -119,6 +122,7 @@ class World:
         self.union_names: dict[str, str] = {}
         self._add_actors()
         self.faults = FaultSchedule(self)
+        self._switch_stan = 0
 
     # Lookups
 
@@ -138,10 +142,40 @@ class World:
         return member.chip
 
     def authorize(self, request: Request, city: str, designated: bool | None = None) -> Response:
-        """Send a request to the core and record the decision."""
+        """Send a request to the core through the switch and record the decision.
+
+        When the core does not answer, the switch answers 91 for it and keeps a
+        reversal of the request, sent once the core is back: the request may
+        have reached the core before the line went silent.
+        """
         response = self.core.authorize(request)
         self.recorder.authorization(city, request, response, designated)
+        if (
+            response.code is ResponseCode.ISSUER_UNAVAILABLE
+            and request.kind in REVERSIBLE_KINDS
+            and request.terminal_id
+            and request.stan
+        ):
+            self.faults.queue_reversal(lambda: self._send_reversal(request, city))
         return response
+
+    def _send_reversal(self, original: Request, city: str) -> None:
+        self._switch_stan += 1
+        reversal = Request(
+            Kind.REVERSAL,
+            original.channel,
+            original.pan,
+            amount=original.amount,
+            psn=original.psn,
+            expiry=original.expiry,
+            terminal_id=original.terminal_id,
+            merchant_id=original.merchant_id,
+            stan=f"{900_000 + self._switch_stan % 100_000:06d}",
+            local_time=self.now(),
+            original_stan=original.stan,
+        )
+        self.recorder.count("reversals_sent")
+        self.authorize(reversal, city)
 
     def unpredictable_number(self) -> bytes:
         return self.terminal_rng.bytes(4)
