@@ -14,6 +14,7 @@ from twin.calendar import local_day_index
 from twin.ledger import interest, limits
 from twin.ledger.accounts import Account, AccountFlags, AccountStatus
 from twin.ledger.results import TransferResult
+from twin.ledger.store import MAX_INTEGER
 from twin.ledger.transfers import INFLOW_CODES, OUTFLOW_CODES, Transfer, TransferCode, TransferFlags
 from twin.ledger.welfare import check_welfare
 
@@ -220,10 +221,27 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
 def _remember_failure(ledger: Ledger, transfer: Transfer, result: TransferResult) -> None:
     if result not in _REMEMBERED or transfer.id in ledger._failed or transfer.id in ledger._transfers:
         return
+    # A request with a number the store cannot hold is rejected but not
+    # remembered: writing it down would make every later write fail.
+    if not _storable(transfer):
+        return
     transfer.timestamp = ledger._last_timestamp
     ledger._failed[transfer.id] = (result, transfer)
     ledger._next_id = max(ledger._next_id, transfer.id + 1)
     ledger._new_failures.append((transfer, result.value))
+
+
+def _storable(transfer: Transfer) -> bool:
+    numbers = (
+        transfer.id,
+        transfer.debit_account_id,
+        transfer.credit_account_id,
+        transfer.amount,
+        transfer.pending_id,
+        transfer.timeout,
+        transfer.original_id,
+    )
+    return all(-MAX_INTEGER - 1 <= number <= MAX_INTEGER for number in numbers)
 
 
 def _commit(ledger: Ledger, record: Transfer, debit: Account, credit: Account, undo: _Undo | None) -> None:
@@ -403,6 +421,13 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         return R.LIMIT_EXCEEDED_DAILY
     if out_result is not None or in_result is not None:
         return R.LIMIT_EXCEEDED_YEARLY
+
+    if debit.debits_pending + debit.debits_posted + amount > MAX_INTEGER:
+        return R.OVERFLOWS_DEBITS
+    if credit.credits_pending + credit.credits_posted + amount > MAX_INTEGER:
+        return R.OVERFLOWS_CREDITS
+    if transfer.timeout and (transfer.timeout < 0 or now + transfer.timeout * _MICROS > MAX_INTEGER):
+        return R.OVERFLOWS_TIMEOUT
 
     if debit.flags & _DMNEC and debit.debits_pending + debit.debits_posted + amount > debit.credits_posted:
         return R.EXCEEDS_CREDITS

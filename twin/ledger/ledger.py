@@ -28,7 +28,7 @@ from twin.ledger import interest
 from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
 from twin.ledger.limits import Limits
 from twin.ledger.results import AccountResult, TransferResult
-from twin.ledger.store import SQLiteStore
+from twin.ledger.store import MAX_INTEGER, SQLiteStore
 from twin.ledger.transfers import Transfer, TransferCode, TransferFlags
 
 __all__ = ["Ledger", "LedgerConfig"]
@@ -93,6 +93,8 @@ class Ledger:
 
     def create_accounts(self, accounts: Iterable[Account]) -> list[AccountResult]:
         """Add accounts; an id that exists with the same fields gives ``exists``."""
+        accounts = list(accounts)
+        _check_ids("account", [account.id for account in accounts])
         results = []
         with self._lock:
             now = self._now()
@@ -175,6 +177,7 @@ class Ledger:
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
         """Apply transfers in order and return one result per transfer."""
+        _check_ids("transfer", [transfer.id for transfer in transfers])
         with self._lock:
             now = self._now()
             self._expire_due(now)
@@ -428,3 +431,12 @@ class Ledger:
             account.interest_day = value_days[account.id]
         log.info("settled interest for the period ending %s: %d credits", key, len(credits))
         return credits
+
+
+def _check_ids(kind: str, ids: list[int]) -> None:
+    """Raise ``ValueError`` for an id the store cannot hold, before anything changes."""
+    if ids and max(ids) > MAX_INTEGER:
+        raise ValueError(
+            f"{kind} id {max(ids)} is above {MAX_INTEGER}, the largest id the ledger can store; "
+            f"take ids from Ledger.new_id()"
+        )

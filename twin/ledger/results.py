@@ -77,6 +77,11 @@ class TransferResult(StrEnum):
     # Class II limits.
     LIMIT_EXCEEDED_DAILY = "limit_exceeded_daily"
     LIMIT_EXCEEDED_YEARLY = "limit_exceeded_yearly"
+    # Numbers the store cannot hold: running sums beyond a signed 64-bit
+    # integer, or a timeout that is negative or ends beyond one.
+    OVERFLOWS_DEBITS = "overflows_debits"
+    OVERFLOWS_CREDITS = "overflows_credits"
+    OVERFLOWS_TIMEOUT = "overflows_timeout"
     # Funds.
     EXCEEDS_CREDITS = "exceeds_credits"
     EXCEEDS_DEBITS = "exceeds_debits"

@@ -27,9 +27,13 @@ from pathlib import Path
 from twin.ledger.accounts import Account
 from twin.ledger.transfers import Transfer
 
-__all__ = ["SQLiteStore", "ACCOUNT_COLUMNS", "TRANSFER_COLUMNS"]
+__all__ = ["SQLiteStore", "ACCOUNT_COLUMNS", "TRANSFER_COLUMNS", "MAX_INTEGER"]
 
 log = logging.getLogger(__name__)
+
+#: Largest integer a SQLite column holds. Ids, amounts, running sums and expiry
+#: times beyond it would make the write of their whole group fail.
+MAX_INTEGER = 2**63 - 1
 
 ACCOUNT_COLUMNS = (
     "id",
