@@ -13,6 +13,7 @@ from twin.ledger import (
     SQLiteStore,
     Transfer,
 )
+from twin.ledger.store import MAX_INTEGER
 
 from .book import (
     BANK_CASH,
@@ -320,6 +321,20 @@ def case_limit_exceeded_yearly(ledger):
     return move(ledger, BANK_CASH, MAIN, 1, C.DEPOSIT)[1]
 
 
+def case_overflows_debits(ledger):
+    return move(ledger, BANK_CASH, OUTSIDE, MAX_INTEGER + 1, C.FUNDING)[1]
+
+
+def case_overflows_credits(ledger):
+    must(ledger, SHOP, OUTSIDE, MAX_INTEGER - 10, C.FUNDING)
+    return move(ledger, PLAIN_SHOP, OUTSIDE, 11, C.FUNDING)[1]
+
+
+def case_overflows_timeout(ledger):
+    deposit(ledger, 1000)
+    return hold(ledger, MAIN, SHOP, 100, timeout=MAX_INTEGER // 1_000_000)[1]
+
+
 def case_exceeds_credits(ledger):
     deposit(ledger, 100)
     return move(ledger, MAIN, SHOP, 101, C.PURCHASE)[1]
@@ -536,6 +551,21 @@ def test_precedence_daily_on_credit_before_yearly_on_debit(db_path, clock):
     deposit(ledger, 1000, OTHER_MAIN)
     result = move(ledger, MAIN, OTHER_MAIN, 200, C.TRANSFER)[1]
     assert result is first_of(R.LIMIT_EXCEEDED_DAILY, R.LIMIT_EXCEEDED_YEARLY)
+
+
+def test_negative_timeout_overflows(ledger):
+    deposit(ledger, 1000)
+    assert hold(ledger, MAIN, SHOP, 100, timeout=-1)[1] is R.OVERFLOWS_TIMEOUT
+
+
+def test_precedence_limit_before_overflow(ledger):
+    result = move(ledger, BANK_CASH, MAIN, MAX_INTEGER + 1, C.DEPOSIT)[1]
+    assert result is first_of(R.LIMIT_EXCEEDED_DAILY, R.OVERFLOWS_CREDITS)
+
+
+def test_precedence_overflow_before_insufficient_funds(ledger):
+    result = move(ledger, MAIN, OUTSIDE, MAX_INTEGER + 1, C.CLOSURE_SETTLEMENT)[1]
+    assert result is first_of(R.OVERFLOWS_DEBITS, R.EXCEEDS_CREDITS)
 
 
 def test_precedence_exceeds_credits_before_exceeds_debits(ledger):

@@ -11,8 +11,19 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from twin.ledger import AccountStatus, Ledger, LedgerConfig, SQLiteStore, Transfer, verify
+from twin.ledger import (
+    Account,
+    AccountCode,
+    AccountStatus,
+    Ledger,
+    LedgerConfig,
+    SQLiteStore,
+    Transfer,
+    verify,
+)
+from twin.ledger.store import MAX_INTEGER
 
 from .book import (
     BANK_CASH,
@@ -286,3 +297,39 @@ def test_killed_writer_database_reopens(db_path, clock):
     balances = sum(account.credits_posted for account in ledger.accounts())
     ledger.store.close()
     assert balances == audit.total_credits_posted
+
+
+# Numbers the store cannot hold never reach it.
+
+
+def test_huge_amount_keeps_store_writable(ledger, db_path):
+    move(ledger, BANK_CASH, OUTSIDE, MAX_INTEGER + 1, C.FUNDING)
+    deposit(ledger, 100)
+    assert verify(db_path).transfers == 1
+
+
+def test_huge_failed_transfer_not_remembered(ledger, db_path):
+    failed, result = move(ledger, BANK_CASH, WELFARE, 2**70, C.DEPOSIT)
+    assert result is R.WELFARE_CREDIT_FORBIDDEN
+    deposit(ledger, 100)
+    assert verify(db_path).problems == []
+
+
+def test_huge_transfer_id_raises(ledger):
+    with pytest.raises(ValueError, match="transfer id 9223372036854775808 is above"):
+        ledger.create_transfers([Transfer(MAX_INTEGER + 1, BANK_CASH, MAIN, 100, C.DEPOSIT)])
+
+
+def test_huge_transfer_id_changes_nothing(ledger):
+    batch = [
+        Transfer(ledger.new_id(), BANK_CASH, MAIN, 100, C.DEPOSIT),
+        Transfer(2**64, BANK_CASH, MAIN, 5, C.DEPOSIT),
+    ]
+    with pytest.raises(ValueError):
+        ledger.create_transfers(batch)
+    assert ledger.account(MAIN).balance == 0
+
+
+def test_huge_account_id_raises(ledger):
+    with pytest.raises(ValueError, match="account id"):
+        ledger.create_accounts([Account(2**63, AccountCode.SUSPENSE)])
