@@ -172,6 +172,9 @@ def _split_pro_rata(paid: list[tuple[int, int]], balance: int) -> list[tuple[int
 
 
 def _void_open_holds(ledger: Ledger, account_ids: list[int]) -> list[Transfer]:
+    # A hold whose timeout has passed is expired first: the ledger would expire
+    # it at the start of the group anyway, and its void would then fail the group.
+    ledger.expire_pending()
     seen: set[int] = set()
     voids = []
     for account_id in account_ids:
