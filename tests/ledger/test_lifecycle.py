@@ -373,3 +373,16 @@ def test_split_sums_to_balance(paid, data):
     for union, amount in split_welfare_balance(ledger, WELFARE, balance, ClosurePolicy.PRO_RATA):
         assert abs(Fraction(amount) - Fraction(balance * totals[union], total)) < 1
     ledger.store.close()
+
+
+def test_closure_with_timed_out_hold(card, clock):
+    hold(card, MAIN, SHOP, 5_000, timeout=3_600)
+    clock.advance(hours=2)
+    results = close_card_accounts(card, CARD, OUTSIDE)
+    assert set(results) == {R.OK}
+
+
+def test_replacement_with_timed_out_hold(replaced, clock):
+    hold(replaced, WELFARE, SHOP, 5_000, timeout=3_600)
+    clock.advance(hours=2)
+    assert set(replace_card_accounts(replaced, CARD, NEW_CARD)) == {R.OK}
