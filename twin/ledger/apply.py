@@ -210,7 +210,11 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
         ledger._hold_state[transfer.pending_id] = PENDING
         ledger._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.pending_id)
         ledger._open_holds.setdefault(transfer.credit_account_id, set()).add(transfer.pending_id)
-    if transfer.code in _RETURN_CODES and transfer.original_id:
+        pending = ledger._transfers.get(transfer.pending_id)
+        if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
+            posted = transfer.amount if flags & _POST else 0
+            ledger._returned[pending.original_id] += pending.amount - posted
+    if transfer.code in _RETURN_CODES and transfer.original_id and not flags & (_POST | _VOID):
         ledger._returned[transfer.original_id] -= transfer.amount
     if transfer.code is TransferCode.DISBURSEMENT and not flags & (_POST | _VOID):
         entries = ledger._disbursed.get(transfer.credit_account_id)

@@ -224,6 +224,8 @@ class _Audit:
         debit.debits_posted += posted
         credit.credits_posted += posted
         released = pending.amount - posted
+        if released and pending.code in _RETURN_CODES and pending.original_id in self.returned:
+            self.returned[pending.original_id] -= released
         if released:
             hold_day = local_day_index(pending.timestamp)
             if debit.flags & AccountFlags.LIMITED and pending.code in OUTFLOW_CODES:

@@ -339,7 +339,13 @@ class Ledger:
             self._hold_state[transfer.pending_id] = state
             self._open_holds.get(transfer.debit_account_id, set()).discard(transfer.pending_id)
             self._open_holds.get(transfer.credit_account_id, set()).discard(transfer.pending_id)
-        if transfer.code in _RETURN_CODES and transfer.original_id:
+            # A pending refund or reversal reserved its whole amount of the
+            # original; give back what this resolution does not post.
+            pending = self._transfers.get(transfer.pending_id)
+            if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
+                posted = transfer.amount if flags & TransferFlags.POST_PENDING else 0
+                self._returned[pending.original_id] -= pending.amount - posted
+        if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
         if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
