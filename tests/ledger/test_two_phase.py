@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from twin.calendar import from_epoch_micros
-from twin.ledger import AccountStatus, Transfer
+from twin.ledger import AccountStatus, Transfer, verify
 
 from .book import MAIN, SHOP, TF, C, R, deposit, hold, local, move, post, reopen, sums, void
 
@@ -413,3 +413,85 @@ def test_timeout_passing_inside_one_call_expires_later(ledger, clock):
     post(ledger, hold_id, 400)
     ledger.expire_pending()
     assert ledger.hold_state(hold_id) == "expired"
+
+
+# A pending refund reserves part of the original until it is resolved.
+
+
+@pytest.fixture
+def refund_hold(ledger):
+    """A 500 fen purchase and a pending refund of 300 fen of it; returns both ids."""
+    deposit(ledger, 1000)
+    purchase = move(ledger, MAIN, SHOP, 500, C.PURCHASE)[0]
+    refund_id, result = move(
+        ledger, SHOP, MAIN, 300, C.REFUND, flags=TF.PENDING, original_id=purchase
+    )
+    assert result is R.OK
+    return purchase, refund_id
+
+
+def test_pending_refund_reserves(ledger, refund_hold):
+    purchase, _ = refund_hold
+    assert (
+        move(ledger, SHOP, MAIN, 201, C.REFUND, original_id=purchase)[1]
+        is R.EXCEEDS_ORIGINAL_AMOUNT
+    )
+
+
+def test_void_of_pending_refund_gives_back(ledger, refund_hold):
+    purchase, refund_id = refund_hold
+    void(ledger, refund_id, C.REFUND)
+    assert ledger.returned_amount(purchase) == 0
+
+
+def test_partial_post_of_pending_refund(ledger, refund_hold):
+    purchase, refund_id = refund_hold
+    post(ledger, refund_id, 100, C.REFUND)
+    assert ledger.returned_amount(purchase) == 100
+
+
+def test_post_naming_original_counts_once(ledger, refund_hold):
+    purchase, refund_id = refund_hold
+    request = Transfer(
+        ledger.new_id(),
+        amount=300,
+        code=C.REFUND,
+        flags=TF.POST_PENDING,
+        pending_id=refund_id,
+        original_id=purchase,
+    )
+    ledger.create_transfers([request])
+    assert ledger.returned_amount(purchase) == 300
+
+
+def test_expired_pending_refund_gives_back(ledger, clock):
+    deposit(ledger, 1000)
+    purchase = move(ledger, MAIN, SHOP, 500, C.PURCHASE)[0]
+    move(ledger, SHOP, MAIN, 300, C.REFUND, flags=TF.PENDING, timeout=60, original_id=purchase)
+    clock.advance(minutes=2)
+    assert move(ledger, SHOP, MAIN, 500, C.REFUND, original_id=purchase)[1] is R.OK
+
+
+def test_rolled_back_void_keeps_reservation(ledger, refund_hold):
+    purchase, refund_id = refund_hold
+    chain = [
+        Transfer(
+            ledger.new_id(), code=C.REFUND, flags=TF.VOID_PENDING | TF.LINKED, pending_id=refund_id
+        ),
+        Transfer(ledger.new_id(), MAIN, SHOP, 900_000, C.PURCHASE),
+    ]
+    ledger.create_transfers(chain)
+    assert ledger.returned_amount(purchase) == 300
+
+
+def test_pending_refund_counts_after_reopen(ledger, refund_hold):
+    purchase, refund_id = refund_hold
+    post(ledger, refund_id, 100, C.REFUND)
+    assert reopen(ledger).returned_amount(purchase) == 100
+
+
+def test_refund_after_voided_refund_audit_clean(ledger, refund_hold, db_path):
+    purchase, refund_id = refund_hold
+    void(ledger, refund_id, C.REFUND)
+    move(ledger, SHOP, MAIN, 500, C.REFUND, original_id=purchase)
+    assert verify(db_path).problems == []
