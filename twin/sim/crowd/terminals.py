@@ -1,0 +1,240 @@
+"""The crowd's devices: they build each request as the terminal would and send it to the core.
+
+A POS or ATM reads the member's chip for an ARQC and takes the PIN on its PIN
+pad; every terminal numbers its messages with its own STAN. Chips exist only for
+members who use their card (:meth:`Terminals.chip` makes one on first use).
+
+The link to the core may be slow or down (see :mod:`twin.sim.crowd.faults`).
+When the simulated latency of a request passes :data:`RESPONSE_TIMEOUT_SECONDS`,
+the core has decided the request but the terminal never sees the answer: it
+treats the request as failed and, for a request that moves money, sends a
+reversal (冲正) naming the original's STAN. A reversal answered 91 (issuer
+unavailable) waits and goes out again until the core answers it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from twin.authorization import AccountType, Channel, Kind, Request, Response, ResponseCode
+from twin.authorization.checks import needs_chip
+from twin.devices.card import EmulatedCard, PinPad
+
+if TYPE_CHECKING:
+    from twin.sim.crowd.crowd import Crowd
+
+__all__ = ["Terminals", "RESPONSE_TIMEOUT_SECONDS", "REVERSAL_RETRY_SECONDS"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds a terminal waits for the core's response before it gives up.
+#: NOTE: a modelling estimate; card switches stand in for a silent issuer after
+#: a few seconds, and terminals wait longer, so the twin uses one short value.
+RESPONSE_TIMEOUT_SECONDS = 5.0
+
+#: Seconds between two sends of a reversal that the core did not answer.
+REVERSAL_RETRY_SECONDS = 60.0
+
+#: Requests that a terminal undoes with a reversal when their response is lost.
+_REVERSIBLE = frozenset(
+    {
+        Kind.PURCHASE,
+        Kind.PREAUTHORIZATION,
+        Kind.COMPLETION,
+        Kind.WITHDRAWAL,
+        Kind.DEPOSIT,
+        Kind.TRANSFER,
+        Kind.TRANSIT_TOPUP,
+        Kind.ETC_TOLL,
+    }
+)
+
+#: EMV transaction type (tag 9C) by kind.
+_TRANSACTION_TYPES = {Kind.WITHDRAWAL: 0x01, Kind.PREAUTHORIZATION: 0x03, Kind.BALANCE: 0x31}
+
+
+class Terminals:
+    """Sends the crowd's card requests through the real authorization core."""
+
+    def __init__(self, crowd: Crowd) -> None:
+        self.crowd = crowd
+        self.world = crowd.world
+        keys = self.world.keys
+        self.pin_pad = PinPad(keys.zone_pin_key, keys.algorithm, crowd.streams.stream("pin_pad"))
+        self._unpredictable = crowd.streams.stream("unpredictable_number")
+        self._chips: dict[int, EmulatedCard] = {}
+        self._stans: dict[str, int] = {}
+        self._second = -1
+        self._second_count = 0
+        self._minute = -1
+        self._minute_count = 0
+        self.peak_per_second = 0
+        self.peak_per_minute = 0
+
+    # Chips
+
+    def chip(self, member: int) -> EmulatedCard | None:
+        """Return the chip of the member's current card, personalised on first use."""
+        card = self.world.issuer.card_of(self.crowd.state.member_id(member))
+        if card is None:
+            return None
+        chip = self._chips.get(member)
+        if chip is None or chip.pan != card.pan:
+            keys = self.world.keys
+            fresh = EmulatedCard(card.pan, card.psn, card.expiry, self.world.issuer.card_key(card), keys.algorithm)
+            if chip is not None:
+                # A replacement card takes over the e-purse, as the wallet account moved with it.
+                fresh.purse_balance = chip.purse_balance
+            else:
+                # A new chip's purse holds what the wallet account holds: no fare is uncleared yet.
+                fresh.purse_balance = self.world.ledger.account(card.accounts.transit_wallet).balance
+            self._chips[member] = fresh
+            chip = fresh
+        return chip
+
+    @property
+    def chips(self) -> int:
+        return len(self._chips)
+
+    # Requests
+
+    def send(self, member: int, kind: Kind, channel: Channel, terminal: str, *, amount: int = 0,
+             merchant: str = "", pin: str | None = None, new_pin: str | None = None,
+             account: AccountType = AccountType.MAIN, to_account: AccountType | None = None,
+             original: str = "", designated: bool | None = None) -> Response | None:
+        """Send one request for ``member`` and return the response, or None if it was lost."""
+        world = self.world
+        card = world.issuer.card_of(self.crowd.state.member_id(member))
+        if card is None:
+            return None
+        now = world.now()
+        # Mobile, WeChat and SMS requests come from the bank's own channels, with no terminal or STAN.
+        stan = self._next_stan(terminal) if terminal else ""
+        draft = Request(kind, channel, card.pan, amount=amount, terminal_id=terminal, merchant_id=merchant)
+        chip_data = None
+        if needs_chip(draft):
+            chip_data = self.chip(member).generate_arqc(
+                amount, now.date(), self._unpredictable.bytes(4), _TRANSACTION_TYPES.get(kind, 0)
+            )
+        request = Request(
+            kind,
+            channel,
+            card.pan,
+            amount=amount,
+            psn=card.psn,
+            expiry=card.expiry,
+            terminal_id=terminal,
+            merchant_id=merchant,
+            stan=stan,
+            local_time=now,
+            pin_block=self.pin_pad.encrypt(pin, card.pan) if pin else None,
+            new_pin_block=self.pin_pad.encrypt(new_pin, card.pan) if new_pin else None,
+            chip=chip_data,
+            account=account,
+            to_account=to_account,
+            original_authorization_id=original,
+        )
+        return self._deliver(request, self.crowd.city_name(member), designated)
+
+    # Private interface
+
+    def _deliver(self, request: Request, city: str, designated: bool | None) -> Response | None:
+        self._count_load()
+        latency = self.crowd.faults.latency_seconds(request)
+        response = self.world.authorize(request, city, designated)
+        if latency <= RESPONSE_TIMEOUT_SECONDS:
+            return response
+
+        # The core decided, but the answer never reached the terminal.
+        self.crowd.world.recorder.count("core_timeouts")
+        if request.kind in _REVERSIBLE:
+            self.world.env.process(self._reverse(request, city))
+        return None
+
+    def _reverse(self, original: Request, city: str):
+        """Send a reversal for ``original`` once the terminal has timed out, until the core answers."""
+        env = self.world.env
+        recorder = self.world.recorder
+        yield env.timeout(RESPONSE_TIMEOUT_SECONDS)
+        reversal = Request(
+            Kind.REVERSAL,
+            original.channel,
+            original.pan,
+            amount=original.amount,
+            psn=original.psn,
+            expiry=original.expiry,
+            terminal_id=original.terminal_id,
+            merchant_id=original.merchant_id,
+            stan=self._next_stan(original.terminal_id),
+            local_time=self.world.now(),
+            original_stan=original.stan,
+        )
+        recorder.count("reversals_sent")
+        while True:
+            self._count_load()
+            response = self.world.authorize(reversal, city, None)
+            if response.code is not ResponseCode.ISSUER_UNAVAILABLE:
+                return
+            recorder.count("reversal_retries")
+            yield env.timeout(REVERSAL_RETRY_SECONDS)
+            reversal = _resent(reversal, self.world.now())
+
+    def _next_stan(self, terminal: str) -> str:
+        value = self._stans.get(terminal, 0) % 999_999 + 1
+        self._stans[terminal] = value
+        return f"{value:06d}"
+
+    def _count_load(self) -> None:
+        now = self.world.env.now
+        second = int(now)
+        if second != self._second:
+            self._second, self._second_count = second, 0
+        self._second_count += 1
+        self.peak_per_second = max(self.peak_per_second, self._second_count)
+        minute = second // 60
+        if minute != self._minute:
+            self._minute, self._minute_count = minute, 0
+        self._minute_count += 1
+        self.peak_per_minute = max(self.peak_per_minute, self._minute_count)
+
+
+def _resent(request: Request, now: dt.datetime) -> Request:
+    """Return ``request`` as sent again: the same STAN, the terminal's time of the new send."""
+    return replace(request, local_time=now)
+
+
+# Terminal ids: eight characters, "C" for the crowd, a letter for the device, six digits.
+
+
+def pos_terminal(merchant: int) -> str:
+    return f"CP{merchant % 1_000_000:06d}"
+
+
+def qr_terminal(merchant: int) -> str:
+    return f"CQ{merchant % 1_000_000:06d}"
+
+
+def atm_terminal(branch: int) -> str:
+    return f"CA{branch:06d}"
+
+
+def teller_terminal(branch: int) -> str:
+    return f"CT{branch:06d}"
+
+
+def counter_terminal(branch: int) -> str:
+    return f"CC{branch:06d}"
+
+
+def onsite_terminal(city: int) -> str:
+    return f"CO{city:06d}"
+
+
+def kiosk_terminal(county: int) -> str:
+    return f"CK{county:06d}"
+
+
+ETC_TERMINAL = "CE000001"
