@@ -12,7 +12,7 @@ from twin.authorization.codes import ResponseCode as C
 from twin.authorization.crypto import derive_session_key, verify_arqc
 from twin.authorization.issuer import CardRecord, CardStatus, Issuer
 from twin.authorization.requests import CNY, Channel, Kind, Request
-from twin.devices.pan import is_expired, is_luhn_valid
+from twin.devices.pan import expiry_last_day, is_luhn_valid
 
 __all__ = ["check_format", "check_card_status", "check_chip", "check_pin", "needs_pin", "needs_chip"]
 
@@ -62,12 +62,16 @@ def needs_pin(request: Request) -> bool:
     return request.kind in _PIN_KINDS and request.channel in _PIN_CHANNELS
 
 
-def check_format(request: Request) -> Decline | None:
-    """Check the fields of a request (ISO 8583 format rules and amount)."""
+def check_format(request: Request, known_card: bool = False) -> Decline | None:
+    """Check the fields of a request (ISO 8583 format rules and amount).
+
+    ``known_card`` says the PAN belongs to an issued card; such a PAN was made
+    with its Luhn check digit, so the digit is not computed again.
+    """
     pan = request.pan
     if not isinstance(pan, str) or not pan.isascii() or not pan.isdigit() or not 13 <= len(pan) <= 19:
         return C.FORMAT_ERROR, "pan_format"
-    if not is_luhn_valid(pan):
+    if not known_card and not is_luhn_valid(pan):
         return C.INVALID_CARD, "pan_check_digit"
     if request.currency != CNY:
         return C.FORMAT_ERROR, "currency_not_supported"
@@ -111,7 +115,9 @@ def check_card_status(card: CardRecord | None, request: Request, today: dt.date)
         return C.LOST_CARD, "card_replaced"
     if status is CardStatus.CLOSED:
         return C.RESTRICTED_CARD, "card_closed"
-    if is_expired(card.expiry, today):
+    if card.valid_until is None:
+        card.valid_until = expiry_last_day(card.expiry)
+    if today > card.valid_until:
         return C.EXPIRED_CARD, "card_expired"
     if request.kind is Kind.ACTIVATION:
         if status is not CardStatus.INACTIVE:

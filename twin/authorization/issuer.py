@@ -78,6 +78,8 @@ class CardRecord:
     last_atc: int = -1
     replaced_by: str = ""
     card_key: bytes = field(default=b"")
+    #: Last local day the card is valid, worked out from ``expiry`` when first needed.
+    valid_until: dt.date | None = None
 
     def __repr__(self) -> str:
         return f"CardRecord(pan={mask_pan(self.pan)}, member={self.member}, status={self.status.value})"

@@ -29,7 +29,7 @@ class LatencyHistogram:
         self.maximum = 0
 
     def record(self, nanoseconds: int) -> None:
-        value = max(0, int(nanoseconds))
+        value = nanoseconds if nanoseconds > 0 else 0
         self.counts[_bucket(value)] += 1
         self.total += value
         self.count += 1
@@ -95,6 +95,26 @@ class CoreMetrics:
             histogram = self.latency.get("total")
             if histogram is None:
                 histogram = self.latency["total"] = LatencyHistogram()
+            histogram.record(nanoseconds)
+
+    def record_request(
+        self, kind: str, code: str, reason: str, nanoseconds: int, steps: list[tuple[str, str, int]]
+    ) -> None:
+        """Record one request and the outcome and duration of each step it passed through."""
+        latency = self.latency
+        with self._lock:
+            self.kinds[kind] += 1
+            self.responses[code] += 1
+            self.reasons[reason] += 1
+            for step, outcome, step_nanoseconds in steps:
+                self.steps[(step, outcome)] += 1
+                histogram = latency.get(step)
+                if histogram is None:
+                    histogram = latency[step] = LatencyHistogram()
+                histogram.record(step_nanoseconds)
+            histogram = latency.get("total")
+            if histogram is None:
+                histogram = latency["total"] = LatencyHistogram()
             histogram.record(nanoseconds)
 
     def snapshot(self) -> dict:

@@ -19,6 +19,7 @@ The core never reads the wall clock or the simulation: time comes from the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -28,16 +29,19 @@ from dataclasses import dataclass
 from twin.authorization import checks
 from twin.authorization.codes import ResponseCode
 from twin.authorization.crypto import generate_arpc
-from twin.authorization.issuer import Issuer
+from twin.authorization.issuer import CardRecord, Issuer
 from twin.authorization.metrics import CoreMetrics
 from twin.authorization.processing import Processor
 from twin.authorization.records import AuthorizationRecord, DuplicateCache
 from twin.authorization.requests import Request, Response
-from twin.calendar import from_epoch_micros, local_day_index
+from twin.calendar import local_day_index
 from twin.clock import Clock
 from twin.devices.pan import mask_pan
 
 __all__ = ["AuthorizationCore", "CoreSettings"]
+
+# Ordinal of 1970-01-01, so that a local day number turns into a date without time zones.
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +87,9 @@ class AuthorizationCore:
 
     def _authorize(self, request: Request) -> Response:
         started = time.perf_counter_ns()
+        steps: list[tuple[str, str, int]] = []
         try:
-            response = self._run_steps(request)
+            response = self._run_steps(request, steps, started)
         except Exception:
             # NOTE: a failure after the ledger applied a transfer in memory (a
             # store that cannot commit) leaves that transfer applied; the
@@ -94,90 +99,91 @@ class AuthorizationCore:
                 request.kind, request.terminal_id, request.stan, mask_pan(str(request.pan)),
             )
             response = Response(ResponseCode.SYSTEM_MALFUNCTION, "system_malfunction")
-        self.metrics.record_response(
-            request.kind.value, response.code.value, response.reason, time.perf_counter_ns() - started
+        # One call records the request and its steps, so the metrics lock is taken once.
+        self.metrics.record_request(
+            request.kind.value, response.code.value, response.reason, time.perf_counter_ns() - started, steps
         )
         return response
 
-    def _run_steps(self, request: Request) -> Response:
-        trace = [] if self.settings.trace else None
-        step_started = time.perf_counter_ns()
+    def _run_steps(self, request: Request, steps: list[tuple[str, str, int]], started: int) -> Response:
         now = self.clock.now_micros()
-        local = from_epoch_micros(now)
-        today = local.date()
         day = local_day_index(now)
-
-        def passed(step: str) -> None:
-            nonlocal step_started
-            finished = time.perf_counter_ns()
-            self.metrics.record_step(step, "pass", finished - step_started)
-            step_started = finished
-            if trace is not None:
-                trace.append(f"{step}:ok")
-
-        def declined(step: str, decline: tuple[ResponseCode, str], session_key: bytes = b"") -> Response:
-            code, reason = decline
-            self.metrics.record_step(step, reason, time.perf_counter_ns() - step_started)
-            if trace is not None:
-                trace.append(f"{step}:{reason}")
-            response = Response(code, reason, trace=trace or [])
-            if session_key and request.chip is not None:
-                response.arpc = generate_arpc(session_key, request.chip.arqc, code.value.encode(), self.issuer.keys.algorithm)
-            return response
+        today = dt.date.fromordinal(_EPOCH_ORDINAL + day)
 
         if not self.available:
-            return declined("availability", (ResponseCode.ISSUER_UNAVAILABLE, "issuer_unavailable"))
+            return self._declined(request, steps, started, "availability",
+                                  (ResponseCode.ISSUER_UNAVAILABLE, "issuer_unavailable"))
 
-        # 1. Format.
-        decline = checks.check_format(request)
+        # 1. Format. The card is looked up first only to spare known PANs the Luhn sum.
+        card = self.issuer.card(request.pan) if isinstance(request.pan, str) else None
+        decline = checks.check_format(request, card is not None)
         if decline is not None:
-            return declined("format", decline)
-        passed("format")
+            return self._declined(request, steps, started, "format", decline)
+        started = _passed(steps, "format", started)
 
         # 2. Retransmission.
         if request.terminal_id and request.stan:
             seen, original = self.duplicates.lookup(request)
             if seen:
                 if original is not None:
-                    self.metrics.record_step("duplicate", "retransmission", time.perf_counter_ns() - step_started)
+                    steps.append(("duplicate", "retransmission", time.perf_counter_ns() - started))
                     return original
-                return declined("duplicate", (ResponseCode.DUPLICATE, "duplicate_transmission"))
-        passed("duplicate")
+                return self._declined(request, steps, started, "duplicate",
+                                      (ResponseCode.DUPLICATE, "duplicate_transmission"))
+        started = _passed(steps, "duplicate", started)
 
-        response = self._decide(request, today, day, passed, declined)
-        response.trace = trace or []
+        response = self._decide(request, card, steps, started, today, day)
+        if self.settings.trace:
+            response.trace = [f"{step}:{'ok' if outcome == 'pass' else outcome}" for step, outcome, _ in steps]
         self.duplicates.remember(request, response)
         return response
 
-    def _decide(self, request, today, day, passed, declined) -> Response:
-        card = self.issuer.card(request.pan)
-
+    def _decide(self, request: Request, card: CardRecord | None, steps: list[tuple[str, str, int]], started: int,
+                today: dt.date, day: int) -> Response:
         # 3. Card.
         decline = checks.check_card_status(card, request, today)
         if decline is not None:
-            return declined("card", decline)
-        passed("card")
+            return self._declined(request, steps, started, "card", decline)
+        started = _passed(steps, "card", started)
 
         # 4. Chip.
         session_key = b""
         if checks.needs_chip(request):
             decline, session_key = checks.check_chip(self.issuer, card, request, today)
             if decline is not None:
-                return declined("chip", decline, session_key)
-            passed("chip")
+                return self._declined(request, steps, started, "chip", decline, session_key)
+            started = _passed(steps, "chip", started)
 
         # 5. PIN.
         if checks.needs_pin(request):
             decline = checks.check_pin(self.issuer, card, request, day)
             if decline is not None:
-                return declined("pin", decline, session_key)
-            passed("pin")
+                return self._declined(request, steps, started, "pin", decline, session_key)
+            started = _passed(steps, "pin", started)
 
         # 6. Processing: accounts, channel rules, limits, funds and the ledger.
         outcome = self._processor.process(request, card, today)
         if isinstance(outcome, tuple):
-            return declined("process", outcome, session_key)
-        passed("process")
+            return self._declined(request, steps, started, "process", outcome, session_key)
+        _passed(steps, "process", started)
         if session_key and request.chip is not None:
             outcome.arpc = generate_arpc(session_key, request.chip.arqc, b"00", self.issuer.keys.algorithm)
         return outcome
+
+    def _declined(self, request: Request, steps: list[tuple[str, str, int]], started: int, step: str,
+                  decline: tuple[ResponseCode, str], session_key: bytes = b"") -> Response:
+        code, reason = decline
+        steps.append((step, reason, time.perf_counter_ns() - started))
+        response = Response(code, reason)
+        if self.settings.trace:
+            response.trace = [f"{name}:{'ok' if outcome == 'pass' else outcome}" for name, outcome, _ in steps]
+        if session_key and request.chip is not None:
+            response.arpc = generate_arpc(session_key, request.chip.arqc, code.value.encode(), self.issuer.keys.algorithm)
+        return response
+
+
+def _passed(steps: list[tuple[str, str, int]], step: str, started: int) -> int:
+    """Record that ``step`` passed and return the time the next step starts."""
+    finished = time.perf_counter_ns()
+    steps.append((step, "pass", finished - started))
+    return finished
