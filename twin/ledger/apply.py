@@ -26,14 +26,20 @@ __all__ = ["apply_batch", "apply_resolution"]
 R = TransferResult
 _F = TransferFlags
 _MICROS = 1_000_000
-_LINKED = _F.LINKED
-_PENDING = _F.PENDING
-_POST = _F.POST_PENDING
-_VOID = _F.VOID_PENDING
-_DMNEC = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
-_CMNED = AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS
-_LIMITED = AccountFlags.LIMITED
-_EARNS = AccountFlags.EARNS_INTEREST
+# Flags as plain ints: an operator on IntFlag members runs Python code in the
+# enum module, which cost more than all the rules together on the hot path.
+# Flags read from a transfer or account go through int() before they are tested.
+_LINKED = int(_F.LINKED)
+_PENDING = int(_F.PENDING)
+_POST = int(_F.POST_PENDING)
+_VOID = int(_F.VOID_PENDING)
+_EXPIRED = int(_F.EXPIRED)
+_RESOLVING = _POST | _VOID
+_DMNEC = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
+_CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
+_LIMITED = int(AccountFlags.LIMITED)
+_EARNS = int(AccountFlags.EARNS_INTEREST)
+_WELFARE = int(AccountFlags.WELFARE)
 _CLOSED = AccountStatus.CLOSED
 _FROZEN = AccountStatus.FROZEN
 _RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
@@ -93,9 +99,9 @@ def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResul
 
         # Find the chain that starts here: up to the first transfer not linked.
         last = first
-        while last < count - 1 and transfers[last].flags & _LINKED:
+        while last < count - 1 and int(transfers[last].flags) & _LINKED:
             last += 1
-        if transfers[last].flags & _LINKED:
+        if int(transfers[last].flags) & _LINKED:
             for index in range(first, last):
                 results[index] = R.LINKED_EVENT_FAILED
             results[last] = R.LINKED_EVENT_CHAIN_OPEN
@@ -139,19 +145,22 @@ def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: i
     record.debit_account_id = pending.debit_account_id
     record.credit_account_id = pending.credit_account_id
     record.code = pending.code
-    if record.flags & _VOID:
+    record_flags = int(record.flags)
+    if record_flags & _VOID:
         record.amount = pending.amount
     record.timestamp = now
 
     # Release the hold, then post what the record posts.
     debit.debits_pending -= pending.amount
     credit.credits_pending -= pending.amount
-    posted = record.amount if record.flags & _POST else 0
+    posted = record.amount if record_flags & _POST else 0
+    debit_flags = int(debit.flags)
+    credit_flags = int(credit.flags)
     if posted:
         day = local_day_index(now)
-        if debit.flags & _EARNS:
+        if debit_flags & _EARNS:
             interest.accrue(debit, day)
-        if credit.flags & _EARNS:
+        if credit_flags & _EARNS:
             interest.accrue(credit, day)
         debit.debits_posted += posted
         credit.credits_posted += posted
@@ -160,9 +169,9 @@ def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: i
     released = pending.amount - posted
     if released:
         hold_day = local_day_index(pending.timestamp)
-        if debit.flags & _LIMITED and pending.code in OUTFLOW_CODES:
+        if debit_flags & _LIMITED and pending.code in OUTFLOW_CODES:
             limits.release_out(debit, released, hold_day)
-        if credit.flags & _LIMITED and pending.code in INFLOW_CODES:
+        if credit_flags & _LIMITED and pending.code in INFLOW_CODES:
             limits.release_in(credit, released, hold_day)
 
     _commit(ledger, record, debit, credit, undo)
@@ -201,7 +210,7 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
     from twin.ledger.ledger import PENDING
 
     del ledger._transfers[transfer.id]
-    flags = transfer.flags
+    flags = int(transfer.flags)
     if flags & _PENDING:
         del ledger._hold_state[transfer.id]
         ledger._open_holds.get(transfer.debit_account_id, set()).discard(transfer.id)
@@ -214,9 +223,9 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
         if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
             posted = transfer.amount if flags & _POST else 0
             ledger._returned[pending.original_id] += pending.amount - posted
-    if transfer.code in _RETURN_CODES and transfer.original_id and not flags & (_POST | _VOID):
+    if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
         ledger._returned[transfer.original_id] -= transfer.amount
-    if transfer.code is TransferCode.DISBURSEMENT and not flags & (_POST | _VOID):
+    if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
         entries = ledger._disbursed.get(transfer.credit_account_id)
         if entries:
             entries.pop()
@@ -265,19 +274,19 @@ def _apply_one(ledger: Ledger, transfer: Transfer, undo: _Undo | None) -> Transf
     if result is not None:
         return result
     now = ledger._now()
-    if transfer.flags & (_POST | _VOID):
+    if int(transfer.flags) & _RESOLVING:
         return _resolve(ledger, transfer, now, undo)
     return _move(ledger, transfer, now, undo)
 
 
 def _check_shape(transfer: Transfer) -> TransferResult | None:
-    flags = transfer.flags
+    flags = int(transfer.flags)
     if transfer.id <= 0:
         return R.ID_MUST_NOT_BE_ZERO
     kinds = bool(flags & _PENDING) + bool(flags & _POST) + bool(flags & _VOID)
-    if kinds > 1 or flags & _F.EXPIRED:
+    if kinds > 1 or flags & _EXPIRED:
         return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
-    resolving = bool(flags & (_POST | _VOID))
+    resolving = bool(flags & _RESOLVING)
     if not resolving and transfer.pending_id:
         return R.PENDING_ID_MUST_BE_ZERO
     if resolving and not transfer.pending_id:
@@ -312,16 +321,17 @@ def _check_exists(ledger: Ledger, transfer: Transfer) -> TransferResult | None:
 
 
 def _compare(original: Transfer, retry: Transfer) -> TransferResult | None:
-    if original.flags != retry.flags:
+    flags = int(retry.flags)
+    if int(original.flags) != flags:
         return R.EXISTS_WITH_DIFFERENT_FLAGS
-    resolving = bool(retry.flags & (_POST | _VOID))
+    resolving = bool(flags & _RESOLVING)
     # A post or void may leave the accounts (and a void its amount) at zero,
     # meaning "those of the hold"; the record has them filled in.
     if retry.debit_account_id != original.debit_account_id and not (resolving and retry.debit_account_id == 0):
         return R.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID
     if retry.credit_account_id != original.credit_account_id and not (resolving and retry.credit_account_id == 0):
         return R.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID
-    if retry.amount != original.amount and not (retry.flags & _VOID and retry.amount == 0):
+    if retry.amount != original.amount and not (flags & _VOID and retry.amount == 0):
         return R.EXISTS_WITH_DIFFERENT_AMOUNT
     if retry.pending_id != original.pending_id:
         return R.EXISTS_WITH_DIFFERENT_PENDING_ID
@@ -344,7 +354,7 @@ def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -
     pending = ledger._transfers.get(transfer.pending_id)
     if pending is None:
         return R.PENDING_TRANSFER_NOT_FOUND
-    if not pending.flags & _PENDING:
+    if not int(pending.flags) & _PENDING:
         return R.PENDING_TRANSFER_NOT_PENDING
     if transfer.debit_account_id and transfer.debit_account_id != pending.debit_account_id:
         return R.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID
@@ -352,9 +362,10 @@ def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -
         return R.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID
     if transfer.code != pending.code:
         return R.PENDING_TRANSFER_HAS_DIFFERENT_CODE
-    if transfer.flags & _POST and transfer.amount > pending.amount:
+    flags = int(transfer.flags)
+    if flags & _POST and transfer.amount > pending.amount:
         return R.EXCEEDS_PENDING_TRANSFER_AMOUNT
-    if transfer.flags & _VOID and transfer.amount not in (0, pending.amount):
+    if flags & _VOID and transfer.amount not in (0, pending.amount):
         return R.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT
     state = ledger._hold_state.get(pending.id)
     if state == POSTED:
@@ -365,7 +376,7 @@ def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -
         return R.PENDING_TRANSFER_EXPIRED
     if pending.timeout and now >= pending.timestamp + pending.timeout * _MICROS:
         return R.PENDING_TRANSFER_EXPIRED
-    if transfer.flags & _POST:
+    if flags & _POST:
         if ledger._accounts[pending.debit_account_id].status is _CLOSED:
             return R.DEBIT_ACCOUNT_CLOSED
         if ledger._accounts[pending.credit_account_id].status is _CLOSED:
@@ -395,14 +406,16 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     original = None
     if code in _RETURN_CODES:
         original = ledger._transfers.get(transfer.original_id) if transfer.original_id else None
-        if original is None or original.flags & (_PENDING | _VOID):
+        if original is None or int(original.flags) & (_PENDING | _VOID):
             return R.ORIGINAL_NOT_FOUND
         if transfer.debit_account_id != original.credit_account_id or transfer.credit_account_id != original.debit_account_id:
             return R.ORIGINAL_HAS_DIFFERENT_ACCOUNTS
         if ledger._returned.get(original.id, 0) + amount > original.amount:
             return R.EXCEEDS_ORIGINAL_AMOUNT
 
-    if (debit.flags | credit.flags) & AccountFlags.WELFARE:
+    debit_flags = int(debit.flags)
+    credit_flags = int(credit.flags)
+    if (debit_flags | credit_flags) & _WELFARE:
         result = (
             check_welfare(code, debit, credit, original.code, original.debit_account_id, original.credit_account_id)
             if original is not None
@@ -415,8 +428,8 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
 
     day = local_day_index(now)
     limits_config = ledger.config.limits
-    count_debit = bool(debit.flags & _LIMITED) and code in OUTFLOW_CODES
-    count_credit = bool(credit.flags & _LIMITED) and code in INFLOW_CODES
+    count_debit = bool(debit_flags & _LIMITED) and code in OUTFLOW_CODES
+    count_credit = bool(credit_flags & _LIMITED) and code in INFLOW_CODES
     # Check both sides before reporting, so that a daily limit on either side
     # wins over a yearly one, as the order of TransferResult says.
     out_result = limits.check_out(debit, amount, day, limits_config) if count_debit else None
@@ -433,9 +446,9 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     if transfer.timeout and (transfer.timeout < 0 or now + transfer.timeout * _MICROS > MAX_INTEGER):
         return R.OVERFLOWS_TIMEOUT
 
-    if debit.flags & _DMNEC and debit.debits_pending + debit.debits_posted + amount > debit.credits_posted:
+    if debit_flags & _DMNEC and debit.debits_pending + debit.debits_posted + amount > debit.credits_posted:
         return R.EXCEEDS_CREDITS
-    if credit.flags & _CMNED and credit.credits_pending + credit.credits_posted + amount > credit.debits_posted:
+    if credit_flags & _CMNED and credit.credits_pending + credit.credits_posted + amount > credit.debits_posted:
         return R.EXCEEDS_DEBITS
 
     # Every rule passed: apply.
@@ -443,13 +456,13 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         undo.save(debit)
         undo.save(credit)
     transfer.timestamp = now
-    if transfer.flags & _PENDING:
+    if int(transfer.flags) & _PENDING:
         debit.debits_pending += amount
         credit.credits_pending += amount
     else:
-        if debit.flags & _EARNS:
+        if debit_flags & _EARNS:
             interest.accrue(debit, day)
-        if credit.flags & _EARNS:
+        if credit_flags & _EARNS:
             interest.accrue(credit, day)
         debit.debits_posted += amount
         credit.credits_posted += amount

@@ -37,7 +37,12 @@ log = logging.getLogger(__name__)
 
 R = TransferResult
 _MICROS = 1_000_000
-_RESOLVING = TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING
+# Flags as plain ints, because operators on IntFlag members run slow Python code.
+_PENDING_FLAG = int(TransferFlags.PENDING)
+_POST_FLAG = int(TransferFlags.POST_PENDING)
+_EXPIRED_FLAG = int(TransferFlags.EXPIRED)
+_RESOLVING = int(TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)
+_WELFARE_FLAG = int(AccountFlags.WELFARE)
 _RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
 
 # States of a hold, kept per pending transfer id.
@@ -322,17 +327,17 @@ class Ledger:
         # A caller may choose its own ids; new_id() must never hand one out again.
         if transfer.id >= self._next_id:
             self._next_id = transfer.id + 1
-        flags = transfer.flags
-        if flags & TransferFlags.PENDING:
+        flags = int(transfer.flags)
+        if flags & _PENDING_FLAG:
             self._hold_state[transfer.id] = PENDING
             self._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.id)
             self._open_holds.setdefault(transfer.credit_account_id, set()).add(transfer.id)
             if transfer.timeout:
                 heapq.heappush(self._expiries, (transfer.timestamp + transfer.timeout * _MICROS, transfer.id))
         elif flags & _RESOLVING:
-            if flags & TransferFlags.POST_PENDING:
+            if flags & _POST_FLAG:
                 state = POSTED
-            elif flags & TransferFlags.EXPIRED:
+            elif flags & _EXPIRED_FLAG:
                 state = EXPIRED
             else:
                 state = VOIDED
@@ -343,13 +348,13 @@ class Ledger:
             # original; give back what this resolution does not post.
             pending = self._transfers.get(transfer.pending_id)
             if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
-                posted = transfer.amount if flags & TransferFlags.POST_PENDING else 0
+                posted = transfer.amount if flags & _POST_FLAG else 0
                 self._returned[pending.original_id] -= pending.amount - posted
         if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
         if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
-            if credit is not None and credit.flags & AccountFlags.WELFARE:
+            if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._disbursed.setdefault(credit.id, []).append((transfer.debit_account_id, transfer.amount))
 
     def _apply_batch(self, transfers: Sequence[Transfer]) -> list[TransferResult]:

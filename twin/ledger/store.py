@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -118,6 +119,12 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 
+# Rows in column order, read in C. The enum fields bind as their str and int
+# values because StrEnum and IntFlag members are str and int.
+_account_row = operator.attrgetter(*ACCOUNT_COLUMNS)
+_transfer_row = operator.attrgetter(*TRANSFER_COLUMNS)
+
+
 class SQLiteStore:
     """A ledger database file (or ``":memory:"`` for throwaway use)."""
 
@@ -179,7 +186,7 @@ class SQLiteStore:
         closed: list[tuple[int, int]] = (),
     ) -> None:
         """Write one group of changes in a single transaction."""
-        account_rows = [tuple(getattr(account, name) for name in ACCOUNT_COLUMNS) for account in accounts]
+        account_rows = [_account_row(account) for account in accounts]
         with self._transaction():
             if account_rows:
                 self._db.executemany(
@@ -191,23 +198,7 @@ class SQLiteStore:
             if transfers:
                 self._db.executemany(
                     f"INSERT INTO transfers ({', '.join(TRANSFER_COLUMNS)}) VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})",
-                    [
-                        (
-                            t.id,
-                            t.debit_account_id,
-                            t.credit_account_id,
-                            t.amount,
-                            t.code.value,
-                            int(t.flags),
-                            t.pending_id,
-                            t.timeout,
-                            t.timestamp,
-                            t.authorization_id,
-                            t.batch_id,
-                            t.original_id,
-                        )
-                        for t in transfers
-                    ],
+                    [_transfer_row(t) for t in transfers],
                 )
             if failures:
                 self._db.executemany(

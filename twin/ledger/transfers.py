@@ -117,8 +117,9 @@ class Transfer:
         self.debit_account_id = debit_account_id
         self.credit_account_id = credit_account_id
         self.amount = amount
-        self.code = TransferCode(code)
-        self.flags = TransferFlags(flags)
+        # The enum calls are skipped for members, as they are on the hot path.
+        self.code = code if code.__class__ is TransferCode else TransferCode(code)
+        self.flags = flags if flags.__class__ is TransferFlags else TransferFlags(flags)
         self.pending_id = pending_id
         self.timeout = timeout
         self.timestamp = timestamp

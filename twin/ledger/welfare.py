@@ -27,6 +27,10 @@ from twin.ledger.transfers import TransferCode
 
 __all__ = ["check_welfare"]
 
+# Flags as plain ints, because operators on IntFlag members run slow Python code.
+_WELFARE = int(AccountFlags.WELFARE)
+_DESIGNATED = int(AccountFlags.DESIGNATED)
+
 
 def check_welfare(
     code: TransferCode,
@@ -40,11 +44,11 @@ def check_welfare(
 
     ``original_*`` describe the transfer that a refund or reversal returns.
     """
-    if credit.flags & AccountFlags.WELFARE and not _credit_allowed(
+    if int(credit.flags) & _WELFARE and not _credit_allowed(
         code, debit, credit, original_code, original_debit_id
     ):
         return TransferResult.WELFARE_CREDIT_FORBIDDEN
-    if debit.flags & AccountFlags.WELFARE and not _debit_allowed(
+    if int(debit.flags) & _WELFARE and not _debit_allowed(
         code, debit, credit, original_code, original_debit_id, original_credit_id
     ):
         return TransferResult.WELFARE_DEBIT_FORBIDDEN
@@ -68,7 +72,7 @@ def _credit_allowed(
     if code in (TransferCode.REFUND, TransferCode.REVERSAL):
         return original_code is TransferCode.PURCHASE and original_debit_id == credit.id
     if code is TransferCode.REPLACEMENT:
-        return bool(debit.flags & AccountFlags.WELFARE) and debit.owner == credit.owner
+        return bool(int(debit.flags) & _WELFARE) and debit.owner == credit.owner
     return False
 
 
@@ -81,11 +85,11 @@ def _debit_allowed(
     original_credit_id: int,
 ) -> bool:
     if code is TransferCode.PURCHASE:
-        return credit.code is AccountCode.MERCHANT_SETTLEMENT and bool(credit.flags & AccountFlags.DESIGNATED)
+        return credit.code is AccountCode.MERCHANT_SETTLEMENT and bool(int(credit.flags) & _DESIGNATED)
     if code is TransferCode.CLOSURE_SETTLEMENT:
         return credit.code in (AccountCode.UNION_CORPORATE, AccountCode.CLOSURE_SETTLEMENT)
     if code is TransferCode.REPLACEMENT:
-        return bool(credit.flags & AccountFlags.WELFARE) and debit.owner == credit.owner
+        return bool(int(credit.flags) & _WELFARE) and debit.owner == credit.owner
     if code is TransferCode.REVERSAL:
         return (
             original_code is TransferCode.DISBURSEMENT
