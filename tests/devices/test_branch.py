@@ -195,3 +195,13 @@ def test_qr_payment_at_plain_merchant(branch):
     record, chip = branch.card(main=30_000, welfare=12_000)
     qr = QrPayment(branch.core, "QR000001", branch.bank.rng("qr"))
     assert qr.pay(chip.pan, "shop2", 10_000).response.account is AccountType.MAIN
+
+
+def test_qr_payments_in_one_batch(branch):
+    record, chip = branch.card(main=30_000, welfare=12_000)
+    qr = QrPayment(branch.core, "QR000001", branch.bank.rng("qr"))
+    requests = [qr.build_payment(chip.pan, "shop3", 5_000) for _ in range(3)]
+    outcomes = [qr.terminal.receive(request, response)
+                for request, response in zip(requests, branch.core.authorize_batch(requests), strict=True)]
+    assert [outcome.response.account for outcome in outcomes] == [AccountType.WELFARE, AccountType.WELFARE,
+                                                                  AccountType.MAIN]

@@ -147,3 +147,29 @@ def test_audit_after_terminal_day(branch):
         outcome = pos.purchase(chip, amount, PIN)
         pos.refund(outcome, amount // 2)
     assert branch.audit().ok
+
+
+def test_purchases_of_many_terminals_in_one_batch(branch):
+    cards = [branch.card(f"m{index}", main=50_000) for index in range(3)]
+    terminals = [branch.pos(terminal_id=f"T000000{index}") for index in range(3)]
+    requests = [pos.build_purchase(chip, 1_000 * (index + 1), PIN)
+                for index, (pos, (record, chip)) in enumerate(zip(terminals, cards, strict=True))]
+    responses = branch.core.authorize_batch(requests)
+    outcomes = [pos.finish_purchase(request, response, chip)
+                for pos, request, response, (record, chip) in zip(terminals, requests, responses, cards, strict=True)]
+    assert [outcome.approved for outcome in outcomes] == [True, True, True]
+    assert [pos.totals.purchase_amount for pos in terminals] == [1_000, 2_000, 3_000]
+    assert branch.audit().ok
+
+
+def test_batched_purchase_whose_answer_was_lost(branch):
+    from twin.devices.terminal import Delivery
+
+    record, chip = branch.card(main=50_000)
+    pos = branch.pos()
+    request = pos.build_purchase(chip, 1_000, PIN)
+    branch.core.authorize_batch([request])
+    outcome = pos.finish_purchase(request, None, chip, Delivery.RESPONSE_LOST)
+    assert outcome.reversal.approved
+    assert (pos.totals.purchases, pos.totals.timeouts, pos.totals.reversals) == (0, 1, 1)
+    assert branch.balance(record.accounts.main) == 50_000

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.authorization import AccountType, AuthorizationCore, Channel, Kind
+from twin.authorization import AccountType, AuthorizationCore, Channel, Kind, Request
 from twin.devices.terminal import Link, Outcome, Terminal, always_delivered
 
 __all__ = ["BalanceChannel", "QrPayment"]
@@ -60,4 +60,9 @@ class QrPayment:
 
     def pay(self, pan: str, merchant_id: str, amount: int) -> Outcome:
         """Pay ``amount`` fen to the merchant whose code the holder scanned."""
-        return self.terminal.send_new(Kind.PURCHASE, Channel.QR, pan, amount=amount, merchant_id=merchant_id)
+        return self.terminal.send(self.build_payment(pan, merchant_id, amount))
+
+    def build_payment(self, pan: str, merchant_id: str, amount: int) -> Request:
+        """Build a QR payment without sending it, for ``core.authorize_batch``; hand the
+        answer to ``terminal.receive``."""
+        return self.terminal.build_new(Kind.PURCHASE, Channel.QR, pan, amount=amount, merchant_id=merchant_id)

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from twin.authorization import AuthorizationCore, Channel, Kind
+from twin.authorization import AuthorizationCore, Channel, Kind, Request, Response
 from twin.devices.card import EmulatedCard, PinPad
-from twin.devices.terminal import Link, Outcome, Terminal, always_delivered
+from twin.devices.terminal import Delivery, Link, Outcome, Terminal, always_delivered
 
 __all__ = ["BatchTotals", "Original", "PosTerminal"]
 
@@ -111,6 +111,23 @@ class PosTerminal:
             self._totals.purchase_amount += amount
         return outcome
 
+    def build_purchase(self, card: EmulatedCard, amount: int, pin: str | None) -> Request:
+        """Read the chip and build a purchase without sending it, for ``core.authorize_batch``."""
+        pin_block = self.pin_pad.encrypt(pin, card.pan) if pin is not None else None
+        return self.terminal.build_chip(
+            Kind.PURCHASE, Channel.POS_CHIP, card, amount, pin_block, _PURCHASE_TYPE, merchant_id=self.merchant_id
+        )
+
+    def finish_purchase(self, request: Request, response: Response | None, card: EmulatedCard,
+                        delivery: Delivery = Delivery.DELIVERED) -> Outcome:
+        """Handle the core's answer to a purchase from :meth:`build_purchase` (``None``: timed out)."""
+        outcome = self.terminal.receive(request, response, delivery, card)
+        self._count(outcome)
+        if outcome.approved:
+            self._totals.purchases += 1
+            self._totals.purchase_amount += request.amount
+        return outcome
+
     def preauthorize(self, card: EmulatedCard, amount: int, pin: str | None) -> Outcome:
         """Place a hold of ``amount`` fen on the card (预授权), as a hotel does at check-in."""
         return self._chip_request(Kind.PREAUTHORIZATION, card, amount, pin, _PREAUTHORIZATION_TYPE)
@@ -169,9 +186,7 @@ class PosTerminal:
         outcome = self.terminal.send_chip(
             kind, Channel.POS_CHIP, card, amount, pin_block, transaction_type, merchant_id=self.merchant_id
         )
-        if outcome.timed_out:
-            self._totals.timeouts += 1
-        self._count_reversal(outcome)
+        self._count(outcome)
         return outcome
 
     def _follow_up(self, kind: Kind, original: Original, amount: int) -> Outcome:
@@ -179,12 +194,12 @@ class PosTerminal:
             kind, Channel.POS_CHIP, original.pan, amount=amount, merchant_id=self.merchant_id,
             original_authorization_id=original.authorization_id,
         )
-        if outcome.timed_out:
-            self._totals.timeouts += 1
-        self._count_reversal(outcome)
+        self._count(outcome)
         return outcome
 
-    def _count_reversal(self, outcome: Outcome) -> None:
+    def _count(self, outcome: Outcome) -> None:
+        if outcome.timed_out:
+            self._totals.timeouts += 1
         if outcome.reversal is not None and outcome.reversal.approved:
             self._totals.reversals += 1
 

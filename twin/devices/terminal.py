@@ -172,19 +172,66 @@ class Terminal:
     def unpredictable_number(self) -> bytes:
         return self.rng.bytes(4)
 
-    def send(self, request: Request) -> Outcome:
-        """Send ``request``, first clearing queued reversals, and recover from a timeout."""
+    def send(self, request: Request, card: EmulatedCard | None = None) -> Outcome:
+        """Send ``request``, first clearing queued reversals, and handle the answer.
+
+        ``card`` is the chip that made the request's ARQC, which checks the ARPC.
+        """
         self.flush_reversals()
         response, delivery = self._exchange(request)
+        return self.receive(request, response, delivery, card)
+
+    def receive(
+        self,
+        request: Request,
+        response: Response | None,
+        delivery: Delivery = Delivery.DELIVERED,
+        card: EmulatedCard | None = None,
+    ) -> Outcome:
+        """Handle the answer to a request this device sent, or its absence (``None``).
+
+        A simulation that sends many devices' requests in one
+        ``core.authorize_batch`` hands each response back here. A timeout is
+        recovered by a reversal or by sending a follow-up again; an approval
+        whose ARPC the chip rejects is declined at the device and reversed by
+        its authorization id.
+        """
         outcome = Outcome(request, response, delivery)
-        if response is not None:
+        if response is None:
+            self.timeouts += 1
+            if request.kind in _RESENT_KINDS:
+                return self._resend(outcome)
+            if request.kind in REVERSIBLE_KINDS:
+                outcome.reversal = self.reverse(self._reversal_by_stan(request))
             return outcome
-        self.timeouts += 1
-        if request.kind in _RESENT_KINDS:
-            return self._resend(outcome)
-        if request.kind in REVERSIBLE_KINDS:
-            outcome.reversal = self.reverse(self._reversal_by_stan(request))
+        if card is not None and request.chip is not None:
+            outcome.card_accepted = response.arpc is not None and card.check_arpc(
+                request.chip, response.code.value, response.arpc
+            )
+            if response.approved and not outcome.card_accepted and response.authorization_id:
+                outcome.reversal = self.reverse(self.reversal_of(request, response.authorization_id))
         return outcome
+
+    def build_chip(
+        self,
+        kind: Kind,
+        channel: Channel,
+        card: EmulatedCard,
+        amount: int,
+        pin_block: bytes | None,
+        transaction_type: int,
+        *,
+        merchant_id: str = "",
+        account: AccountType = AccountType.MAIN,
+    ) -> Request:
+        """Read an ARQC from ``card`` and build the request with the next STAN."""
+        now = self.now()
+        chip = card.generate_arqc(amount, now.date(), self.unpredictable_number(), transaction_type)
+        return Request(
+            kind, channel, card.pan, amount=amount, psn=card.psn, expiry=card.expiry,
+            terminal_id=self.terminal_id, merchant_id=merchant_id, stan=self.stan.next(),
+            local_time=now, pin_block=pin_block, chip=chip, account=account,
+        )
 
     def send_chip(
         self,
@@ -198,33 +245,20 @@ class Terminal:
         merchant_id: str = "",
         account: AccountType = AccountType.MAIN,
     ) -> Outcome:
-        """Read an ARQC from ``card``, send the request, and let the chip check the ARPC.
+        """Build a chip request, send it and let the chip check the ARPC."""
+        request = self.build_chip(kind, channel, card, amount, pin_block, transaction_type,
+                                  merchant_id=merchant_id, account=account)
+        return self.send(request, card)
 
-        An approval whose ARPC the chip rejects is declined at the device and
-        reversed by its authorization id.
-        """
-        now = self.now()
-        chip = card.generate_arqc(amount, now.date(), self.unpredictable_number(), transaction_type)
-        request = Request(
-            kind, channel, card.pan, amount=amount, psn=card.psn, expiry=card.expiry,
-            terminal_id=self.terminal_id, merchant_id=merchant_id, stan=self.stan.next(),
-            local_time=now, pin_block=pin_block, chip=chip, account=account,
-        )
-        outcome = self.send(request)
-        response = outcome.response
-        if response is None:
-            return outcome
-        outcome.card_accepted = response.arpc is not None and card.check_arpc(chip, response.code.value, response.arpc)
-        if response.approved and not outcome.card_accepted and response.authorization_id:
-            outcome.reversal = self.reverse(self.reversal_of(request, response.authorization_id))
-        return outcome
-
-    def send_new(self, kind: Kind, channel: Channel, pan: str, **fields) -> Outcome:
-        """Send a request without chip data, with this device's id, the next STAN and the time."""
-        request = Request(
+    def build_new(self, kind: Kind, channel: Channel, pan: str, **fields) -> Request:
+        """Build a request without chip data, with this device's id, the next STAN and the time."""
+        return Request(
             kind, channel, pan, terminal_id=self.terminal_id, stan=self.stan.next(), local_time=self.now(), **fields
         )
-        return self.send(request)
+
+    def send_new(self, kind: Kind, channel: Channel, pan: str, **fields) -> Outcome:
+        """Build a request without chip data and send it."""
+        return self.send(self.build_new(kind, channel, pan, **fields))
 
     def reverse(self, reversal: Request) -> Response | None:
         """Send a reversal now; if it times out, queue it and return ``None``."""
