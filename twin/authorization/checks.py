@@ -65,8 +65,8 @@ def needs_pin(request: Request) -> bool:
 def check_format(request: Request, known_card: bool = False) -> Decline | None:
     """Check the fields of a request (ISO 8583 format rules and amount).
 
-    ``known_card`` says the PAN belongs to an issued card; such a PAN was made
-    with its Luhn check digit, so the digit is not computed again.
+    ``known_card`` is True when the PAN belongs to an issued card. Such a PAN
+    was made with its Luhn check digit, so the digit is not computed again.
     """
     pan = request.pan
     if not isinstance(pan, str) or not pan.isascii() or not pan.isdigit() or not 13 <= len(pan) <= 19:

@@ -92,7 +92,7 @@ class AuthorizationCore:
             response = self._run_steps(request, steps, started)
         except Exception:
             # NOTE: a failure after the ledger applied a transfer in memory (a
-            # store that cannot commit) leaves that transfer applied; the
+            # store that cannot commit) leaves that transfer applied. The
             # ledger writes it with its next successful flush.
             log.exception(
                 "system malfunction deciding %s from terminal %r STAN %r for card %s",

@@ -2,9 +2,9 @@
 
 Every figure comes from the real pipeline on a ledger database file (SQLite,
 WAL), with SM4 keys, chip cryptograms and PIN blocks as the devices build them.
-The requests are built before the clock starts, because building them is the
-devices' work (ARQC on the chip, PIN block in the PIN pad); only
-``core.authorize`` / ``core.authorize_batch`` is timed.
+The requests are built before the clock starts, because building them (ARQC on
+the chip, PIN block in the PIN pad) is the devices' work. Only
+``core.authorize`` and ``core.authorize_batch`` are timed.
 
 - :func:`chip_purchases` sends chip purchases one at a time (each committed to
   the store before the next) or in batches (one commit per batch).
@@ -85,11 +85,11 @@ def holiday_peak(count: int = 20_000, *, batch_size: int = 500, cards: int = 1_0
                  seed: int = 1) -> dict:
     """Time a festival day's mix of requests.
 
-    Of every 100 requests: 55 chip purchases at designated merchants (the
-    welfare account pays when it can), 10 chip purchases elsewhere, 5 QR
-    purchases, 20 balance inquiries by mobile and WeChat banking, 6 refunds
+    Of every 100 requests, 55 are chip purchases at designated merchants (the
+    welfare account pays when it can), 10 chip purchases elsewhere and 5 QR
+    purchases. 20 are balance inquiries by mobile and WeChat banking, 6 refunds
     and 4 reversals of purchases approved earlier in the run. Follow-ups are
-    built as their originals' responses arrive; building one takes no
+    built as their originals' responses arrive. Building one takes no
     cryptography and is timed with the core.
     """
     runs = []
@@ -111,9 +111,9 @@ def dict_floor(count: int = 200_000, *, cards: int = 1_000, repeats: int = 3, se
     """Return the rate of the purchase arithmetic alone in a dict loop.
 
     Each purchase picks the welfare account at a designated merchant when it
-    covers the amount, else the main account, checks the funds, and moves the
-    amount to the merchant: what the core does for a purchase without the
-    checks, the cryptography, the ledger's rules and the store.
+    covers the amount, else the main account. It checks the funds and moves
+    the amount to the merchant. That is the core's arithmetic for a purchase
+    without the checks, the cryptography, the ledger's rules and the store.
     """
     rates = []
     for repeat in range(repeats):
@@ -286,7 +286,10 @@ class _Programme:
             chunk = plan[first:first + size]
             requests = [item.request or self.follow_up(item.kind, rng) for item in chunk]
             sent = [request for request in requests if request is not None]
-            responses = core.authorize_batch(sent) if batch_size else [core.authorize(sent[0])] if sent else []
+            if batch_size:
+                responses = core.authorize_batch(sent)
+            else:
+                responses = [core.authorize(request) for request in sent]
             for request, response in zip(sent, responses, strict=True):
                 if request.kind is Kind.PURCHASE and response.approved:
                     self._approved.append((request.pan, response.authorization_id, request.amount,

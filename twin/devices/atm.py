@@ -1,8 +1,8 @@
 """An ATM: cash withdrawal, main account balance and PIN change, by chip and PIN.
 
-The ATM asks for the main account. A card holder who picks the welfare account
-gets the core's answer, 57: the welfare account pays no cash and its balance is
-not shown at ATMs.
+Requests name the main account unless the holder picks the welfare account.
+The core declines those with 57, because the welfare account pays no cash and
+its balance is not shown at ATMs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Atm:
         self.cash_dispensed = 0
 
     def withdraw(self, card: EmulatedCard, amount: int, pin: str, account: AccountType = AccountType.MAIN) -> Outcome:
-        """Dispense ``amount`` fen when the issuer approves and the chip accepts the answer."""
+        """Dispense ``amount`` fen when the issuer approves and the chip accepts the response."""
         outcome = self.terminal.send_chip(
             Kind.WITHDRAWAL, Channel.ATM, card, amount, self.pin_pad.encrypt(pin, card.pan), _CASH_TYPE, account=account
         )

@@ -8,7 +8,7 @@ the benchmarks and tests::
     record, chip = bank.issue_card("m1", batch=False, pin="135790")
     pos = PosTerminal(bank.core, "T0000001", "shop1", "5411", True, bank.pin_pad("pos"), bank.rng("pos"))
 
-The PIN pads of the devices encrypt under the issuer's zone PIN key; in the
+The PIN pads of the devices encrypt under the issuer's zone PIN key. In the
 twin the devices and the issuer share that key directly instead of through a
 key exchange. Random streams are named and derived from the seed, so a run
 replays exactly.

@@ -1,7 +1,7 @@
 """Enterprise online banking: a union's welfare disbursement file (企业网银代发).
 
 A grassroots union uploads a file of rows (member name, card number, amount
-in fen) and the bank pays each accepted row from the union's corporate account
+in fen). The bank pays each accepted row from the union's corporate account
 into the card's welfare account, in one ledger batch with code
 ``disbursement`` and the file id as batch id. Every row gets its own result:
 
@@ -111,7 +111,7 @@ class RowResult:
 
 @dataclass
 class DisbursementResult:
-    """The bank's answer to one upload: the file's status and every row's result."""
+    """The bank's response to one upload: the file's status and every row's result."""
 
     file_id: str
     union_id: str

@@ -2,11 +2,11 @@
 
 Each fare record moves its amount from the card's transit wallet to the
 transit operator's clearing account (code ``transit_fare``, batch id = the
-gate's batch id). A record is never dropped. When the wallet cannot cover it
-(the card was replaced or closed before the fare cleared, or its wallet is
-short), the wallet pays what it has and the issuer's suspense account pays the
-rest, so the operator is paid in full; the record is reported as a clearing
-exception for the bank to recover. A record sent twice (same card and purse
+gate's batch id). A record is never dropped. The wallet may not cover it,
+because the card was replaced or closed before the fare cleared, or because
+the wallet is short. Then the wallet pays what it has and the issuer's suspense
+account pays the rest, so the operator is paid in full. The record is reported
+as a clearing exception for the bank to recover. A record sent twice (same card and purse
 counter) is posted once.
 """
 
@@ -41,7 +41,7 @@ class ClearingException:
 
 @dataclass
 class ClearingReport:
-    """What one clearing run posted."""
+    """Totals and exceptions of one clearing run."""
 
     batch_id: str
     records: int = 0

@@ -2,7 +2,7 @@
 
 A member with a family car can sign the Jiangxi expressway ETC (赣通卡) through
 the card and gets an on-board unit (OBU) free of charge. The OBU is worth 300
-yuan; the twin records that value as the programme's cost and charges nobody.
+yuan. The twin records that value as the programme's cost and charges no one.
 Each member gets at most one OBU.
 
 A lane reads the OBU's tag and reports the passage to the ETC centre, which
@@ -54,8 +54,8 @@ class Obu:
 class TollResult:
     """One passage: the toll before and after the discount and what happened to it.
 
-    ``duplicate`` is True for a repeated read that was not charged; ``outcome``
-    is the core's answer for a charge that was sent.
+    ``duplicate`` is True for a repeated read that was not charged. ``outcome``
+    is the core's response to a charge that was sent.
     """
 
     obu_id: str

@@ -11,7 +11,7 @@ card purchase: at a designated merchant the welfare account pays first.
 
 Each channel is one gateway with its own terminal id and STAN counter. A STAN
 has six digits, so one gateway sends at most 999,999 requests a day before its
-STANs repeat; a simulation with more traffic uses several gateways.
+STANs repeat. A simulation with more traffic uses several gateways.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class QrPayment:
         return self.terminal.send(self.build_payment(pan, merchant_id, amount))
 
     def build_payment(self, pan: str, merchant_id: str, amount: int) -> Request:
-        """Build a QR payment without sending it, for ``core.authorize_batch``; hand the
-        answer to ``terminal.receive``."""
+        """Build a QR payment without sending it, for ``core.authorize_batch``.
+
+        Pass the response to ``terminal.receive``.
+        """
         return self.terminal.build_new(Kind.PURCHASE, Channel.QR, pan, amount=amount, merchant_id=merchant_id)

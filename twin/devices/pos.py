@@ -3,9 +3,9 @@
 The terminal reads the card's chip for an ARQC over the amount, the date and
 its own unpredictable number, takes the PIN on its PIN pad, and sends the
 request with its terminal id, merchant id and the next STAN. When an approved
-response comes back it hands the ARPC to the chip; a chip that rejects the ARPC
-declines the purchase at the counter, and the terminal reverses the approval
-by its authorization id.
+response comes back, the terminal hands the ARPC to the chip. A chip that
+rejects the ARPC declines the purchase at the counter, and the terminal
+reverses the approval by its authorization id.
 
 Follow-ups name the approved request by an :class:`Original` (card number,
 authorization id and amount): void (撤销, same local day, whole amount),
@@ -120,7 +120,7 @@ class PosTerminal:
 
     def finish_purchase(self, request: Request, response: Response | None, card: EmulatedCard,
                         delivery: Delivery = Delivery.DELIVERED) -> Outcome:
-        """Handle the core's answer to a purchase from :meth:`build_purchase` (``None``: timed out)."""
+        """Handle the core's response to a purchase from :meth:`build_purchase` (``None``: timed out)."""
         outcome = self.terminal.receive(request, response, delivery, card)
         self._count(outcome)
         if outcome.approved:

@@ -1,8 +1,8 @@
 """The smart teller machine (智慧柜员机): activation, PIN change and main account balance.
 
 A batch-issued card arrives with the initial PIN 955330 and works for nothing
-until it is activated: the holder enters the initial PIN and a new PIN of their
-own, which must not be the initial one or a simple run.
+until it is activated. To activate it, the holder enters the initial PIN and a
+new PIN of their own, which must not be the initial one or a simple run.
 """
 
 from __future__ import annotations

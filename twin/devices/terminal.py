@@ -12,14 +12,14 @@ arrives and whether its response comes back::
 Either loss looks the same to the device: a timeout. A device that sent a
 request which moves money then sends a reversal (冲正) naming the original's
 STAN, because it never learnt the authorization id. When the request was lost
-the core has no original and answers 25, and when it was declined the core
-answers 12 (``original_declined``); both settle the matter. A
+the core has no original and returns 25. When it was declined the core returns
+12 (``original_declined``). Both settle the matter. A
 reversal that is itself lost waits in the device's queue and goes out again
 before the next request, as POS terminals do.
 
 Follow-ups that return money (void, refund, cancellation of a pre-authorization)
 are not reversed: a timed-out one is sent again with the same STAN, and the
-core's duplicate detection answers with the first response if it had one.
+core's duplicate detection returns the first response if there was one.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 
 
 class Delivery(StrEnum):
-    """What happened to one request on its way to the core and back."""
+    """Fate of one request on its way to the core and back."""
 
     DELIVERED = "delivered"
     REQUEST_LOST = "request_lost"
@@ -70,7 +70,7 @@ Link = Callable[[Request], Delivery]
 
 
 def always_delivered(request: Request) -> Delivery:
-    """The default link: nothing is lost."""
+    """Deliver every request and response: the default link."""
     return Delivery.DELIVERED
 
 
@@ -91,7 +91,7 @@ REVERSIBLE_KINDS = frozenset(
 #: Kinds that a timed-out device sends again with the same STAN.
 _RESENT_KINDS = frozenset({Kind.VOID, Kind.REFUND, Kind.CANCELLATION})
 
-#: Answers to a reversal after which there is nothing left to undo: reversed,
+#: Responses to a reversal after which there is nothing left to undo: reversed,
 #: never arrived (25), or declined in the first place (12 original_declined).
 _REVERSAL_SETTLED = frozenset({ResponseCode.APPROVED, ResponseCode.ORIGINAL_NOT_FOUND})
 _REVERSAL_SETTLED_REASONS = frozenset({"original_declined"})
@@ -99,7 +99,7 @@ _REVERSAL_SETTLED_REASONS = frozenset({"original_declined"})
 
 @dataclass
 class Outcome:
-    """What a device saw of one request.
+    """A device's record of one request and what came back.
 
     ``response`` is ``None`` when the request timed out. ``reversal`` is the
     response to the reversal the device sent after a timeout or a failed ARPC
@@ -116,7 +116,7 @@ class Outcome:
 
     @property
     def approved(self) -> bool:
-        """True when the core approved, the device got the answer and the card accepted it."""
+        """True when the core approved, the device got the response and the card accepted it."""
         return self.response is not None and self.response.approved and self.card_accepted is not False
 
     @property
@@ -173,7 +173,7 @@ class Terminal:
         return self.rng.bytes(4)
 
     def send(self, request: Request, card: EmulatedCard | None = None) -> Outcome:
-        """Send ``request``, first clearing queued reversals, and handle the answer.
+        """Send ``request``, first clearing queued reversals, and handle the response.
 
         ``card`` is the chip that made the request's ARQC, which checks the ARPC.
         """
@@ -188,13 +188,13 @@ class Terminal:
         delivery: Delivery = Delivery.DELIVERED,
         card: EmulatedCard | None = None,
     ) -> Outcome:
-        """Handle the answer to a request this device sent, or its absence (``None``).
+        """Handle the response to a request this device sent, or its absence (``None``).
 
         A simulation that sends many devices' requests in one
-        ``core.authorize_batch`` hands each response back here. A timeout is
-        recovered by a reversal or by sending a follow-up again; an approval
-        whose ARPC the chip rejects is declined at the device and reversed by
-        its authorization id.
+        ``core.authorize_batch`` passes each response back here. A reversal or
+        a second send of a follow-up recovers a timeout. An approval whose ARPC
+        the chip rejects is declined at the device and reversed by its
+        authorization id.
         """
         outcome = Outcome(request, response, delivery)
         if response is None:
@@ -266,11 +266,11 @@ class Terminal:
         if response is None:
             self.pending_reversals.append(reversal)
         elif response.code not in _REVERSAL_SETTLED and response.reason not in _REVERSAL_SETTLED_REASONS:
-            log.warning("terminal %s: reversal answered %s (%s)", self.terminal_id, response.code.value, response.reason)
+            log.warning("terminal %s: reversal returned %s (%s)", self.terminal_id, response.code.value, response.reason)
         return response
 
     def reversal_of(self, original: Request, authorization_id: str) -> Request:
-        """Build the reversal of an approved request whose authorization id the device knows."""
+        """Build the reversal of an approved request whose authorization id the device received."""
         return Request(
             Kind.REVERSAL, original.channel, original.pan, amount=original.amount, psn=original.psn,
             expiry=original.expiry, terminal_id=self.terminal_id, merchant_id=original.merchant_id,
@@ -280,12 +280,12 @@ class Terminal:
     def flush_reversals(self) -> list[Response]:
         """Send every queued reversal once; the ones that time out again stay queued."""
         queued, self.pending_reversals = self.pending_reversals, []
-        answered = []
+        responses = []
         for reversal in queued:
             response = self.reverse(reversal)
             if response is not None:
-                answered.append(response)
-        return answered
+                responses.append(response)
+        return responses
 
     # Private interface
 
@@ -314,6 +314,6 @@ class Terminal:
                 outcome.response = response
                 outcome.delivery = delivery
                 return outcome
-        log.warning("terminal %s: %s with STAN %s got no answer after %d tries",
+        log.warning("terminal %s: %s with STAN %s timed out %d times; giving up",
                     self.terminal_id, request.kind.value, request.stan, outcome.attempts)
         return outcome

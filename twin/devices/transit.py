@@ -1,6 +1,6 @@
 """Nanchang transit: top-up kiosks, fare gates and the e-purse on the chip.
 
-The money model: the card's transit wallet, an account in the ledger, holds the
+The money model: the card's transit wallet, an account in the ledger, contains the
 money. The chip's e-purse mirrors it so that gates can take fares offline,
 without asking the bank::
 
@@ -12,7 +12,7 @@ without asking the bank::
 
 So for each card the wallet's balance in the ledger equals the purse balance
 plus the fares taken but not yet cleared. The purse is loaded only after the
-core approved the top-up; a top-up whose answer timed out is reversed and
+core approved the top-up; a top-up whose response timed out is reversed and
 never reaches the purse. Both the wallet (checked by the core) and the purse
 stay within the cap, 1,000 yuan by default.
 
@@ -86,7 +86,7 @@ class FareRecord:
 
 @dataclass(frozen=True)
 class TapResult:
-    """What the gate did with one tap: ``accepted`` with the fare charged, or the reason it refused."""
+    """Result of one tap: ``accepted`` with the fare charged, or the reason the gate rejected the card."""
 
     accepted: bool
     fare: int
