@@ -1,0 +1,103 @@
+"""``twin tui`` and ``twin bench``: thin doors to the terminal UI and the benchmarks.
+
+Both are imported only when their command runs, so the rest of the command
+line works (and starts fast) without them.
+
+- The terminal UI's entry is ``tui.app.run_app(target: str | None, lang: str) -> int``.
+- Each benchmark module ``twin.bench.<name>`` (``ledger``, ``authorization``,
+  ``engine``) offers ``bench_<name>() -> dict`` with its default settings. A
+  value of the dict is a figure (printed as a line), a mapping of figures
+  (a two-column table) or a list of such mappings, one per run (a table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from pathlib import Path
+
+from twin.cli.console import Console
+from twin.cli.exits import EXIT_INVALID, EXIT_OK
+
+__all__ = ["tui_command", "bench_command", "BENCHMARKS"]
+
+BENCHMARKS = ("ledger", "authorization", "engine")
+
+
+def tui_command(args: argparse.Namespace, console: Console) -> int:
+    target = args.target
+    if target is not None and not Path(target).exists():
+        console.warn("cli.tui.target_missing", path=target)
+        return EXIT_INVALID
+    try:
+        app = importlib.import_module("tui.app")
+    except ModuleNotFoundError as error:
+        if error.name not in ("tui", "tui.app"):
+            raise
+        console.warn("cli.tui.missing")
+        return EXIT_INVALID
+    run_app = getattr(app, "run_app", None)
+    if run_app is None:
+        console.warn("cli.tui.no_entry")
+        return EXIT_INVALID
+    return int(run_app(target, console.lang) or EXIT_OK)
+
+
+def bench_command(args: argparse.Namespace, console: Console) -> int:
+    names = BENCHMARKS if args.which == "all" else (args.which,)
+    results: dict[str, dict] = {}
+    for name in names:
+        module_name = f"twin.bench.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            console.warn("cli.bench.missing", name=name, module=module_name)
+            continue
+        entry = getattr(module, f"bench_{name}", None)
+        if entry is None:
+            console.warn("cli.bench.no_entry", module=module_name, entry=f"bench_{name}")
+            continue
+        console.warn("cli.bench.running", name=name)
+        results[name] = entry()
+
+    if args.json:
+        console.line(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    else:
+        for name, figures in results.items():
+            _print_figures(name, figures, console)
+    return EXIT_OK if results else EXIT_INVALID
+
+
+# Private interface
+
+
+def _print_figures(name: str, figures: dict, console: Console) -> None:
+    """Print one benchmark's results: plain figures as lines, mappings and lists of runs as tables."""
+    console.say("cli.bench.title", name=name)
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            console.line(f"{key}:")
+            console.table(["", ""], [[str(inner), _figure(figure)] for inner, figure in value.items()], right=(1,))
+        elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+            columns: list[str] = []
+            for row in value:
+                columns.extend(column for column in row if column not in columns)
+            console.line(f"{key}:")
+            console.table(columns, [[_figure(row.get(column)) for column in columns] for row in value],
+                          right=range(len(columns)))
+        else:
+            console.line(f"{key}: {_figure(value)}")
+    console.line()
+
+
+def _figure(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)

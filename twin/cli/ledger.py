@@ -1,0 +1,82 @@
+"""``twin ledger verify RUN_DIR|DB``: audit a run's ledger database.
+
+Exit status: 0 when the audit finds nothing, 1 when it finds problems, 2 when
+the path is missing or is not a ledger database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from twin.cli.console import Console
+from twin.cli.exits import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from twin.i18n import t
+from twin.ledger.audit import verify
+from twin.report.masking import mask_text
+from twin.report.units import format_amount
+
+__all__ = ["verify_command", "ledger_path"]
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_LEDGER_TABLES = {"accounts", "transfers"}
+
+
+def verify_command(args: argparse.Namespace, console: Console) -> int:
+    path = ledger_path(Path(args.path))
+    if path is None:
+        console.warn("cli.ledger.missing", path=args.path)
+        return EXIT_INVALID
+    if not _is_ledger(path):
+        console.warn("cli.ledger.not_ledger", path=str(path))
+        return EXIT_INVALID
+
+    report = verify(path)
+    console.say("cli.ledger.checked", path=str(path), accounts=f"{report.accounts:,}",
+                transfers=f"{report.transfers:,}", holds=f"{report.holds:,}")
+    console.say("cli.ledger.totals", debits=format_amount(report.total_debits_posted, console.lang),
+                credits=format_amount(report.total_credits_posted, console.lang))
+    if report.ok:
+        console.say("cli.ledger.ok")
+        return EXIT_OK
+    console.say("cli.ledger.problems", count=len(report.problems))
+    for problem in report.problems:
+        where = []
+        if problem.transfer_id:
+            where.append(t("cli.ledger.transfer", console.lang, id=problem.transfer_id))
+        if problem.account_id:
+            where.append(t("cli.ledger.account", console.lang, id=problem.account_id))
+        suffix = f" ({', '.join(where)})" if where else ""
+        console.line(f"  {problem.rule}: {mask_text(problem.detail)}{suffix}")
+    return EXIT_FAILED
+
+
+def ledger_path(path: Path) -> Path | None:
+    """Return the database of a run folder (``ledger.db`` inside it) or the file itself; None if absent."""
+    if path.is_dir():
+        path = path / "ledger.db"
+    return path if path.is_file() else None
+
+
+# Private interface
+
+
+def _is_ledger(path: Path) -> bool:
+    """Tell whether ``path`` is an SQLite database with the ledger's tables, opening it read-only.
+
+    The audit opens the store for writing and creates missing tables, so an
+    unrelated file must be turned away before it gets there.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return False
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return _LEDGER_TABLES <= {name for (name,) in rows}

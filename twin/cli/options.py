@@ -1,0 +1,70 @@
+"""Readers of option values: each turns a command-line string into a value or rejects it.
+
+A rejection raises :class:`argparse.ArgumentTypeError` with a catalogue message
+that shows the value and what to write instead. argparse prints it after the
+option's name and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+
+from twin.calendar import to_local
+from twin.i18n import t
+
+__all__ = ["seed", "scale", "until", "language_in", "LANGUAGE_CHOICES"]
+
+LANGUAGE_CHOICES = ("zh", "en")
+
+
+def seed(text: str) -> int:
+    """Read ``--seed``: a whole number from 0 up."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.option.seed_invalid", value=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(t("cli.option.seed_invalid", value=text))
+    return value
+
+
+def scale(text: str) -> float:
+    """Read ``--scale``: the share of the province's members to simulate, from 0 to 1."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text)) from None
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text))
+    return value
+
+
+def until(text: str) -> dt.datetime:
+    """Read ``--until``: ISO 8601 with an offset, local ``YYYY-MM-DD HH:MM``, or a date (its midnight)."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.option.until_invalid", value=text)) from None
+    return to_local(moment)
+
+
+def language_in(argv: list[str]) -> str | None:
+    """Find the value of ``--lang`` in raw arguments, before the parser (whose help depends on it) exists.
+
+    Returns None when ``--lang`` is absent or its value is not a language; the
+    parser then reports a bad value in the default language.
+    """
+    for position, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang" and position + 1 < len(argv):
+            value = argv[position + 1]
+        elif argument.startswith("--lang="):
+            value = argument.split("=", 1)[1]
+        else:
+            continue
+        if value in LANGUAGE_CHOICES:
+            return value
+    return None
