@@ -501,3 +501,14 @@ def test_unexpected_error_is_96(caplog):
     assert decision(response) == (C.SYSTEM_MALFUNCTION, "system_malfunction")
     assert "system malfunction" in caplog.text
     assert chip.pan not in caplog.text
+
+
+def test_request_repr_hides_card_data(world):
+    record, chip = world.card(main=10_000)
+    request = world.purchase(chip, 100, to_account_number="6222021234567890123")
+    text = repr(request)
+    assert chip.pan not in text
+    assert "6222021234567890123" not in text
+    assert request.pin_block.hex() not in text
+    assert "pin_block=<hidden>" in text
+    assert "chip=<hidden>" in text

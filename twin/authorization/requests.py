@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from twin.authorization.codes import ResponseCode
 from twin.authorization.crypto import CryptogramData
+from twin.devices.pan import mask_pan
 
 __all__ = ["Kind", "Channel", "AccountType", "ChipData", "Request", "Response", "CNY"]
 
@@ -74,9 +75,13 @@ class ChipData:
     data: CryptogramData
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Request:
-    """One request to the core. Amounts are fen; ``local_time`` is the terminal's."""
+    """One request to the core. Amounts are fen; ``local_time`` is the terminal's.
+
+    Its repr masks the card number and the destination account number and
+    leaves out PIN blocks and chip data, so a request can be logged.
+    """
 
     kind: Kind
     channel: Channel
@@ -105,6 +110,28 @@ class Request:
     def duplicate_key(self) -> tuple[str, str, dt.date | None]:
         """Return the key that identifies a retransmission: terminal, STAN and local date."""
         return (self.terminal_id, self.stan, self.local_time.date() if self.local_time else None)
+
+    def __repr__(self) -> str:
+        shown = [
+            f"kind={self.kind.value}",
+            f"channel={self.channel.value}",
+            f"pan={mask_pan(str(self.pan))}",
+            f"amount={self.amount!r}",
+            f"terminal_id={self.terminal_id!r}",
+            f"merchant_id={self.merchant_id!r}",
+            f"stan={self.stan!r}",
+            f"account={self.account.value}",
+        ]
+        if self.to_account_number:
+            shown.append(f"to_account_number={mask_pan(self.to_account_number)}")
+        if self.original_authorization_id:
+            shown.append(f"original_authorization_id={self.original_authorization_id!r}")
+        if self.original_stan:
+            shown.append(f"original_stan={self.original_stan!r}")
+        for name in ("pin_block", "new_pin_block", "chip"):
+            if getattr(self, name) is not None:
+                shown.append(f"{name}=<hidden>")
+        return f"Request({', '.join(shown)})"
 
 
 @dataclass(slots=True)
