@@ -209,3 +209,10 @@ def test_clearing_report_masks_cards(branch, kiosk):
 def test_upload_numbers_batches(branch):
     bus = gate(branch)
     assert [bus.upload().batch_id for _ in range(2)] == ["G0000001-000001", "G0000001-000002"]
+
+
+def test_records_keep_card_numbers_out_of_repr(branch, kiosk):
+    record, chip = branch.card(main=50_000)
+    kiosk.topup(chip, 1_000, PIN)
+    result = gate(branch).tap(chip)
+    assert chip.pan not in repr(result)

@@ -91,7 +91,7 @@ class DisbursementRow:
     """One row of a file: ``amount`` is fen (an int, or the text of the file)."""
 
     name: str
-    pan: str
+    pan: str = field(repr=False)  # card numbers stay out of logs
     amount: int | str | Decimal
     line: int = 0
 
@@ -291,7 +291,7 @@ class EnterpriseBanking:
 @dataclass
 class _CheckedRow:
     line: int
-    pan: str
+    pan: str = field(repr=False)  # card numbers stay out of logs
     amount: int
     status: str
     card: CardRecord | None = None

@@ -15,7 +15,7 @@ by default) is charged once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -45,7 +45,7 @@ class Obu:
 
     obu_id: str
     member: str
-    pan: str
+    pan: str = field(repr=False)  # card numbers stay out of logs
     issued_at: dt.datetime
     value: int = OBU_VALUE
 

@@ -18,7 +18,7 @@ for the merchant's reports.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -37,7 +37,7 @@ _PREAUTHORIZATION_TYPE = 0x03
 class Original:
     """The approved request a follow-up names."""
 
-    pan: str
+    pan: str = field(repr=False)  # card numbers stay out of logs
     authorization_id: str
     amount: int
 

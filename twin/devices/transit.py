@@ -76,7 +76,7 @@ class FareRecord:
     """One offline fare taken by a gate, as uploaded for clearing."""
 
     gate_id: str
-    pan: str
+    pan: str = field(repr=False)  # card numbers stay out of logs
     purse_counter: int
     amount: int
     full_fare: int
