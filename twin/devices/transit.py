@@ -122,8 +122,8 @@ class TransitGate:
     clock: Clock
     rules: FareRules = field(default_factory=FareRules)
     hotlist: Collection[str] = frozenset()
-    _records: list[FareRecord] = field(default_factory=list)
-    _batches: int = 0
+    _records: list[FareRecord] = field(default_factory=list, init=False, repr=False)
+    _batches: int = field(default=0, init=False, repr=False)
 
     def tap(self, card: EmulatedCard, distance_km: float | str | None = None) -> TapResult:
         """Take the fare from the card's purse; a metro ride needs its distance."""
@@ -150,6 +150,11 @@ class TransitGate:
     def pending(self) -> int:
         """Number of fare records not yet uploaded."""
         return len(self._records)
+
+    @property
+    def pending_amount(self) -> int:
+        """Fen taken by the fare records not yet uploaded."""
+        return sum(record.amount for record in self._records)
 
     def upload(self) -> ClearingBatch:
         """Hand over every record taken since the last upload as one clearing batch."""
