@@ -158,11 +158,6 @@ def test_card_lifecycle(journey):
     assert len(j.steps) == 16
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the replacement's welfare account has no disbursement history, so closure sends the "
-    "balance to the province union instead of the union that paid it",
-)
 def test_closure_after_replacement_returns_welfare_to_paying_union(journey):
     j = journey
     record, chip = j.bank.issue_card("m1", batch=False, pin=PIN, welfare=True)
@@ -172,3 +167,17 @@ def test_closure_after_replacement_returns_welfare_to_paying_union(journey):
     union_before = j.ledger.account(j.union).balance
     j.counter.close_card("m1", new_chip)
     assert j.ledger.account(j.union).balance == union_before + 50_000
+
+
+def test_replacement_history_survives_reopen(journey, tmp_path):
+    from twin.ledger import Ledger, SQLiteStore
+
+    j = journey
+    record, chip = j.bank.issue_card("m1", batch=False, pin=PIN, welfare=True)
+    j.banking.upload("u1", "F1", [DisbursementRow("张三", chip.pan, 50_000)])
+    j.counter.report_loss("m1")
+    j.counter.replace_card("m1", PIN)
+    new_welfare = j.issuer.card_of("m1").accounts.welfare
+    j.ledger.flush()
+    reopened = Ledger(SQLiteStore(j.ledger.store.path), j.ledger.clock)
+    assert reopened.disbursements(new_welfare) == [(j.issuer.union_account("u1"), 50_000)]

@@ -81,6 +81,9 @@ class Ledger:
         self._open_holds: dict[int, set[int]] = {}
         self._returned: dict[int, int] = {}
         self._disbursed: dict[int, list[tuple[int, int]]] = {}
+        # Welfare account of a replacement card -> the lost card's welfare account
+        # whose balance it took over, so closure still knows who paid the money.
+        self._predecessor: dict[int, int] = {}
         self._expiries: list[tuple[int, int]] = []
         self._settled: set[str] = set()
         self._next_period_end: dt.date | None = None
@@ -177,8 +180,18 @@ class Ledger:
         return self._returned.get(original_id, 0)
 
     def disbursements(self, welfare_account_id: int) -> list[tuple[int, int]]:
-        """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first."""
-        return list(self._disbursed.get(welfare_account_id, ()))
+        """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first.
+
+        A replacement card's welfare account also lists the disbursements of
+        the lost cards' welfare accounts whose balance it took over.
+        """
+        chain = [welfare_account_id]
+        while chain[-1] in self._predecessor and len(chain) <= len(self._predecessor):
+            chain.append(self._predecessor[chain[-1]])
+        history: list[tuple[int, int]] = []
+        for account_id in reversed(chain):
+            history.extend(self._disbursed.get(account_id, ()))
+        return history
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
         """Apply transfers in order and return one result per transfer."""
@@ -356,6 +369,10 @@ class Ledger:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._disbursed.setdefault(credit.id, []).append((transfer.debit_account_id, transfer.amount))
+        if transfer.code is TransferCode.REPLACEMENT and not flags & _RESOLVING:
+            credit = self._accounts.get(transfer.credit_account_id)
+            if credit is not None and int(credit.flags) & _WELFARE_FLAG:
+                self._predecessor[credit.id] = transfer.debit_account_id
 
     def _apply_batch(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
         from twin.ledger.apply import apply_batch
