@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -99,16 +100,14 @@ def encrypt_blocks(key: bytes, data: bytes, algorithm: Algorithm) -> bytes:
     """Encrypt whole blocks of ``data`` one by one (ECB) under ``key``."""
     _check_key(key, "key")
     _check_whole_blocks(data, algorithm)
-    encryptor = Cipher(_cipher(key, algorithm), modes.ECB()).encryptor()
-    return encryptor.update(data) + encryptor.finalize()
+    return _ecb(key, algorithm, encrypt=True).update(data)
 
 
 def decrypt_blocks(key: bytes, data: bytes, algorithm: Algorithm) -> bytes:
     """Decrypt whole blocks of ``data`` one by one (ECB) under ``key``."""
     _check_key(key, "key")
     _check_whole_blocks(data, algorithm)
-    decryptor = Cipher(_cipher(key, algorithm), modes.ECB()).decryptor()
-    return decryptor.update(data) + decryptor.finalize()
+    return _ecb(key, algorithm, encrypt=False).update(data)
 
 
 def key_check_value(key: bytes, algorithm: Algorithm) -> str:
@@ -142,16 +141,13 @@ def compute_mac(
     padded = data + b"\x80" + bytes((-len(data) - 1) % block)
 
     if algorithm is Algorithm.SM4:
-        encryptor = Cipher(algorithms.SM4(key), modes.CBC(bytes(block))).encryptor()
-        return (encryptor.update(padded) + encryptor.finalize())[-block:][:length]
+        return _cbc_last_block(_ecb(key, algorithm, encrypt=True), padded, block)[:length]
 
-    left, right = key[:8], key[8:]
-    encryptor = Cipher(TripleDES(left * 3), modes.CBC(bytes(block))).encryptor()
-    chained = (encryptor.update(padded) + encryptor.finalize())[-block:]
-    decryptor = Cipher(TripleDES(right * 3), modes.ECB()).decryptor()
-    chained = decryptor.update(chained) + decryptor.finalize()
-    encryptor = Cipher(TripleDES(left * 3), modes.ECB()).encryptor()
-    return (encryptor.update(chained) + encryptor.finalize())[:length]
+    # Single DES is Triple DES with three equal key parts.
+    left, right = key[:8] * 2, key[8:] * 2
+    chained = _cbc_last_block(_ecb(left, Algorithm.TDES, encrypt=True), padded, block)
+    chained = _ecb(right, Algorithm.TDES, encrypt=False).update(chained)
+    return _ecb(left, Algorithm.TDES, encrypt=True).update(chained)[:length]
 
 
 def derive_card_key(issuer_master_key: bytes, pan: str, psn: str, algorithm: Algorithm) -> bytes:
@@ -449,6 +445,37 @@ class IssuerKeys:
 _HKDF_SALT = b"jiangxi-union-card-twin/issuer-keys/v1"
 
 _REQUIRED_TAGS = ("9F02", "9F1A", "95", "5F2A", "9A", "9C", "9F37", "82", "9F36", "9F10")
+
+
+# Cipher contexts are costly to build (about 8 us each with cryptography 48)
+# and ECB keeps no state between blocks, so one context per key serves every
+# call. Each thread keeps its own, because a context is not thread-safe.
+_contexts = threading.local()
+_MAX_CONTEXTS = 4096
+
+
+def _ecb(key: bytes, algorithm: Algorithm, *, encrypt: bool):
+    cache = getattr(_contexts, "cache", None)
+    if cache is None:
+        cache = _contexts.cache = {}
+    entry = (bytes(key), algorithm, encrypt)
+    context = cache.get(entry)
+    if context is None:
+        if len(cache) >= _MAX_CONTEXTS:
+            cache.clear()
+        cipher = Cipher(_cipher(key, algorithm), modes.ECB())
+        context = cipher.encryptor() if encrypt else cipher.decryptor()
+        cache[entry] = context
+    return context
+
+
+def _cbc_last_block(encryptor, data: bytes, block: int) -> bytes:
+    """Return the last block of the CBC encryption of ``data`` with a zero IV."""
+    state = 0
+    for start in range(0, len(data), block):
+        chunk = int.from_bytes(data[start : start + block], "big") ^ state
+        state = int.from_bytes(encryptor.update(chunk.to_bytes(block, "big")), "big")
+    return state.to_bytes(block, "big")
 
 
 def _cipher(key: bytes, algorithm: Algorithm) -> algorithms.SM4 | TripleDES:
