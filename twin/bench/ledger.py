@@ -1,0 +1,398 @@
+"""Benchmark of the ledger: commits one at a time, large calls, and a disbursement file.
+
+Three cases, each on a fresh ledger in a temporary directory, timing only the
+transfers and not the set-up of accounts:
+
+- ``single``: one transfer per ``create_transfers`` call, each call committed to
+  SQLite before it returns (the latency-bound path of a server);
+- ``batches``: calls of 10,000 transfers, each call committed as one group;
+- ``disbursement``: a union's disbursement file of N rows (one union corporate
+  account to N welfare accounts) inside ``with ledger.batch()``, committed in
+  groups of ``LedgerConfig.batch_flush_size`` transfers.
+
+Each case is repeated and reports the median. Two floors, measured in the same
+run on the same rows, show what the machine allows. One is a plain Python loop
+over a dict doing the same balance arithmetic. The other is SQLite
+``executemany`` of the same transfer rows into a WAL database in one
+transaction. Nothing is printed, because the command line formats the dicts.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from statistics import median
+
+from twin.clock import ManualClock
+from twin.ledger import (
+    Account,
+    AccountClass,
+    AccountCode,
+    AccountFlags,
+    Ledger,
+    LedgerConfig,
+    SQLiteStore,
+    Transfer,
+    TransferCode,
+    TransferResult,
+)
+from twin.ledger.store import TRANSFER_COLUMNS
+
+__all__ = [
+    "TARGET_PER_SECOND",
+    "bench_ledger",
+    "single_transfers",
+    "batched_transfers",
+    "disbursement_file",
+    "dict_floor",
+    "sqlite_floor",
+    "profile_disbursement",
+]
+
+#: The goal for committed disbursement transfers per second (a target, not a test).
+TARGET_PER_SECOND = 500_000
+
+_START = "2020-01-20T09:00:00+08:00"
+_BANK_CASH = 1_000
+_UNION = 1_001
+_FIRST_MEMBER = 10_000
+_ROW_AMOUNT = 50_000  # 500 yuan per member, a typical festival payment
+_MEMBER_FLAGS = (
+    AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS | AccountFlags.LIMITED | AccountFlags.EARNS_INTEREST
+)
+
+
+def bench_ledger(
+    rows: int = 1_000_000,
+    single: int = 5_000,
+    batched: int = 100_000,
+    repeats: int = 3,
+    directory: str | Path | None = None,
+) -> dict:
+    """Run every case and both floors; return their figures in one dict."""
+    return {
+        "single": single_transfers(single, repeats, directory),
+        "batches": batched_transfers(batched, 10_000, repeats, directory),
+        "disbursement": disbursement_file(rows, repeats=repeats, directory=directory),
+        "target_per_second": TARGET_PER_SECOND,
+    }
+
+
+def single_transfers(
+    count: int = 5_000, repeats: int = 3, directory: str | Path | None = None
+) -> dict:
+    """Deposit into member accounts, one committed call per transfer."""
+    members = max(1, min(count, 1_000))
+
+    def run(ledger: Ledger) -> None:
+        first = ledger.reserve_ids(count)
+        for index, transfer_id in enumerate(first):
+            member = _FIRST_MEMBER + index % members
+            result = ledger.create_transfers(
+                [Transfer(transfer_id, _BANK_CASH, member, 100, TransferCode.DEPOSIT)]
+            )
+            _expect_ok([result[0]])
+
+    rows = [(i, _BANK_CASH, _FIRST_MEMBER + i % members, 100) for i in range(count)]
+    return _case(
+        "single",
+        count,
+        repeats,
+        directory,
+        lambda ledger: _add_members(ledger, members, welfare=False),
+        run,
+        rows,
+    )
+
+
+def batched_transfers(
+    count: int = 100_000,
+    batch_size: int = 10_000,
+    repeats: int = 3,
+    directory: str | Path | None = None,
+) -> dict:
+    """Deposit into member accounts in calls of ``batch_size`` transfers, each call one commit."""
+    members = max(1, min(count, 10_000))
+
+    def run(ledger: Ledger) -> None:
+        ids = ledger.reserve_ids(count)
+        for start in range(0, count, batch_size):
+            call = [
+                Transfer(
+                    ids[index],
+                    _BANK_CASH,
+                    _FIRST_MEMBER + index % members,
+                    100,
+                    TransferCode.DEPOSIT,
+                )
+                for index in range(start, min(start + batch_size, count))
+            ]
+            _expect_ok(ledger.create_transfers(call))
+
+    rows = [(i, _BANK_CASH, _FIRST_MEMBER + i % members, 100) for i in range(count)]
+    result = _case(
+        "batches",
+        count,
+        repeats,
+        directory,
+        lambda ledger: _add_members(ledger, members, welfare=False),
+        run,
+        rows,
+    )
+    result["batch_size"] = batch_size
+    return result
+
+
+def disbursement_file(
+    rows: int = 1_000_000,
+    chunk: int = 10_000,
+    repeats: int = 3,
+    directory: str | Path | None = None,
+) -> dict:
+    """Pay ``rows`` welfare accounts from one union account inside one ``ledger.batch()``.
+
+    The file is handed to the ledger ``chunk`` rows per ``create_transfers`` call,
+    as enterprise online banking would process it.
+    """
+
+    def set_up(ledger: Ledger) -> None:
+        _add_members(ledger, rows, welfare=True)
+        _expect_ok(
+            ledger.create_transfers(
+                [
+                    Transfer(
+                        ledger.new_id(),
+                        _BANK_CASH,
+                        _UNION,
+                        rows * _ROW_AMOUNT,
+                        TransferCode.FUNDING,
+                    )
+                ]
+            )
+        )
+
+    def run(ledger: Ledger) -> None:
+        ids = ledger.reserve_ids(rows)
+        with ledger.batch():
+            for start in range(0, rows, chunk):
+                call = [
+                    Transfer(
+                        ids[index],
+                        _UNION,
+                        _FIRST_MEMBER + index,
+                        _ROW_AMOUNT,
+                        TransferCode.DISBURSEMENT,
+                        batch_id="file-1",
+                    )
+                    for index in range(start, min(start + chunk, rows))
+                ]
+                _expect_ok(ledger.create_transfers(call))
+
+    file_rows = [(i, _UNION, _FIRST_MEMBER + i, _ROW_AMOUNT) for i in range(rows)]
+    result = _case("disbursement", rows, repeats, directory, set_up, run, file_rows)
+    result["chunk"] = chunk
+    result["share_of_target"] = round(result["transfers_per_second"] / TARGET_PER_SECOND, 4)
+    return result
+
+
+def dict_floor(rows: list[tuple[int, int, int, int]], repeats: int = 3) -> dict:
+    """Time the balance arithmetic alone: a funds check and two sums per row, in dicts."""
+    seconds = []
+    cpu_seconds = []
+    for _ in range(repeats):
+        accounts: dict[int, list[int]] = {}
+        for _, debit, credit, _ in rows:
+            accounts.setdefault(debit, [0, 0])
+            accounts.setdefault(credit, [0, 0])
+        accounts[rows[0][1]][1] = sum(row[3] for row in rows) if rows else 0
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _, debit, credit, amount in rows:
+            paying = accounts[debit]
+            if paying[0] + amount > paying[1] and debit != _BANK_CASH:
+                raise RuntimeError(f"floor row from {debit} exceeds its credits")
+            paying[0] += amount
+            accounts[credit][1] += amount
+        seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(time.process_time() - cpu_started)
+    return _figures(len(rows), seconds, cpu_seconds)
+
+
+def sqlite_floor(
+    rows: list[tuple[int, int, int, int]], repeats: int = 3, directory: str | Path | None = None
+) -> dict:
+    """Time SQLite ``executemany`` of the rows as transfer records into a WAL database."""
+    columns = ", ".join(TRANSFER_COLUMNS)
+    marks = ", ".join("?" * len(TRANSFER_COLUMNS))
+    records = [
+        (i + 1, debit, credit, amount, "disbursement", 0, 0, 0, i, "", "file-1", 0)
+        for i, debit, credit, amount in rows
+    ]
+    seconds = []
+    cpu_seconds = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="twin-bench-", dir=directory) as folder:
+            db = sqlite3.connect(Path(folder) / "floor.db", isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"CREATE TABLE transfers (seq INTEGER PRIMARY KEY, {columns}, UNIQUE (id))")
+
+            started, cpu_started = time.perf_counter(), time.process_time()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(f"INSERT INTO transfers ({columns}) VALUES ({marks})", records)
+            db.execute("COMMIT")
+            seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(time.process_time() - cpu_started)
+            db.close()
+    return _figures(len(rows), seconds, cpu_seconds)
+
+
+def profile_disbursement(
+    rows: int = 100_000, chunk: int = 10_000, top: int = 30, directory: str | Path | None = None
+) -> str:
+    """Profile one disbursement file with cProfile; return the ``top`` functions by own time."""
+    with tempfile.TemporaryDirectory(prefix="twin-bench-", dir=directory) as folder:
+        ledger = _new_ledger(Path(folder))
+        _add_members(ledger, rows, welfare=True)
+        _expect_ok(
+            ledger.create_transfers(
+                [
+                    Transfer(
+                        ledger.new_id(),
+                        _BANK_CASH,
+                        _UNION,
+                        rows * _ROW_AMOUNT,
+                        TransferCode.FUNDING,
+                    )
+                ]
+            )
+        )
+        ids = ledger.reserve_ids(rows)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        with ledger.batch():
+            for start in range(0, rows, chunk):
+                call = [
+                    Transfer(
+                        ids[index],
+                        _UNION,
+                        _FIRST_MEMBER + index,
+                        _ROW_AMOUNT,
+                        TransferCode.DISBURSEMENT,
+                    )
+                    for index in range(start, min(start + chunk, rows))
+                ]
+                ledger.create_transfers(call)
+        profiler.disable()
+        ledger.store.close()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+    return text.getvalue()
+
+
+# Private interface
+
+
+def _case(
+    name: str,
+    count: int,
+    repeats: int,
+    directory: str | Path | None,
+    set_up: Callable[[Ledger], None],
+    run: Callable[[Ledger], None],
+    rows: list[tuple[int, int, int, int]],
+) -> dict:
+    """Time ``run`` on fresh ledgers, then both floors on ``rows``, and compare."""
+    seconds = []
+    cpu_seconds = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="twin-bench-", dir=directory) as folder:
+            ledger = _new_ledger(Path(folder))
+            set_up(ledger)
+
+            started, cpu_started = time.perf_counter(), time.process_time()
+            run(ledger)
+            seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(time.process_time() - cpu_started)
+
+            ledger.store.close()
+            reader = sqlite3.connect(Path(folder) / "ledger.db")
+            transfers = reader.execute("SELECT count(*) FROM transfers").fetchone()[0]
+            reader.close()
+        if transfers < count:
+            raise RuntimeError(
+                f"{name}: the store contains {transfers} transfers, expected at least {count}"
+            )
+
+    result = {"case": name, **_figures(count, seconds, cpu_seconds)}
+    floors = {
+        "dict_loop": dict_floor(rows, repeats),
+        "sqlite_executemany": sqlite_floor(rows, repeats, directory),
+    }
+    result["floors"] = floors
+    for floor_name, floor in floors.items():
+        result[f"ratio_to_{floor_name}"] = round(
+            floor["transfers_per_second"] / result["transfers_per_second"], 2
+        )
+    return result
+
+
+def _figures(count: int, seconds: list[float], cpu_seconds: list[float] | None = None) -> dict:
+    """Return the median rate of wall-clock ``seconds`` and, when given, of CPU seconds too.
+
+    The CPU figure (this process only) is steadier on a shared machine, where
+    other processes stretch the wall-clock time.
+    """
+    middle = median(seconds)
+    figures = {
+        "transfers": count,
+        "repeats": len(seconds),
+        "seconds": [round(value, 4) for value in seconds],
+        "median_seconds": round(middle, 4),
+        "transfers_per_second": round(count / middle) if middle > 0 else 0,
+    }
+    if cpu_seconds:
+        cpu_middle = median(cpu_seconds)
+        figures["median_cpu_seconds"] = round(cpu_middle, 4)
+        figures["transfers_per_cpu_second"] = round(count / cpu_middle) if cpu_middle > 0 else 0
+    return figures
+
+
+def _new_ledger(folder: Path) -> Ledger:
+    from twin.calendar import parse_local
+
+    clock = ManualClock(parse_local(_START))
+    ledger = Ledger(SQLiteStore(folder / "ledger.db"), clock, LedgerConfig())
+    accounts = [
+        Account(_BANK_CASH, AccountCode.BANK_CASH, "bank"),
+        Account(
+            _UNION,
+            AccountCode.UNION_CORPORATE,
+            "union",
+            flags=AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS,
+        ),
+    ]
+    ledger.create_accounts(accounts)
+    return ledger
+
+
+def _add_members(ledger: Ledger, count: int, welfare: bool) -> None:
+    code = AccountCode.MEMBER_WELFARE if welfare else AccountCode.MEMBER_MAIN
+    flags = _MEMBER_FLAGS | AccountFlags.WELFARE if welfare else _MEMBER_FLAGS
+    with ledger.batch():
+        ledger.create_accounts(
+            Account(_FIRST_MEMBER + index, code, f"m{index}", AccountClass.II, flags)
+            for index in range(count)
+        )
+
+
+def _expect_ok(results: list[TransferResult]) -> None:
+    if any(result is not TransferResult.OK for result in results):
+        failed = next(result for result in results if result is not TransferResult.OK)
+        raise RuntimeError(f"benchmark transfer was rejected: {failed}")
