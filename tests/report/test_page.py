@@ -136,3 +136,14 @@ def test_script_table_hides_card_number(lifecycle):
 def test_step_without_expectation_not_marked(lifecycle):
     html = _section(render_report(lifecycle, "en"), "script")
     assert html.count("<td>none stated</td>") == 54 - len({e["step"] for e in lifecycle.metrics["expectations"] if e["scope"] == "step"})
+
+
+def test_empty_last_day_left_out(lifecycle):
+    html = _section(render_report(lifecycle, "en"), "throughput")
+    assert ">03-01</text>" not in html
+
+
+def test_last_day_kept_when_simulated(lifecycle):
+    lifecycle.metrics["scenario"]["finished_at"] = "2020-03-01T09:00:00+08:00"
+    html = _section(render_report(lifecycle, "en"), "throughput")
+    assert ">03-01</text>" in html

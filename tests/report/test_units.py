@@ -56,3 +56,7 @@ def test_missing_response():
 @pytest.mark.parametrize(("value", "lang", "text"), [(120000, "zh", "12万"), (120000, "en", "120k"), (40, "en", "40")])
 def test_compact_number(value, lang, text):
     assert compact_number(value, lang) == text
+
+
+def test_bounds_equal():
+    assert format_expected("metrics.responses.00", {"min": 3, "max": 3}, "en") == "3"

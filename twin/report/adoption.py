@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from twin.i18n import t
 from twin.report.charts import Bar, Series, bar_chart, line_chart
+from twin.report.days import daily_series
 from twin.report.html import Markup, figures, note, section, table, text
 from twin.report.labels import city_name
 from twin.report.units import compact_number, format_count, format_value
@@ -13,10 +14,7 @@ __all__ = ["coverage", "branches"]
 
 def coverage(run, lang: str) -> Markup:
     """Build coverage and activation curves per city, the card stock, and the per-city table."""
-    series = run.metrics.get("series", {})
-    dates = series.get("dates", [])
-    cities = series.get("cities", {})
-    province = series.get("province", {})
+    dates, province, cities = daily_series(run)
     total = t("report.province_total", lang)
 
     def per_city(key: str) -> list[Series]:
@@ -74,9 +72,7 @@ def branches(run, lang: str) -> Markup:
         for city, figures_of_city in sorted(per_city.items())
     ]
 
-    series = run.metrics.get("series", {})
-    dates = series.get("dates", [])
-    province = series.get("province", {})
+    dates, province, _ = daily_series(run)
     visits = province.get("branch_visits", [])
     waits = [
         wait if count else None

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from twin.i18n import t
 from twin.report.charts import Bar, Series, bar_chart, line_chart
+from twin.report.days import daily_series
 from twin.report.html import Markup, figures, note, pairs, section, table, text
 from twin.report.labels import code_text, message_or, reason_text
 from twin.report.units import compact_number, format_count, format_share
@@ -21,9 +22,7 @@ _PIPELINE_ORDER = ("availability", "format", "duplicate", "card", "chip", "pin",
 def throughput(run, lang: str) -> Markup:
     """Build the throughput section: authorizations per day, the peak day, channels and kinds."""
     summary = run.metrics.get("summary", {})
-    series = run.metrics.get("series", {})
-    dates = series.get("dates", [])
-    province = series.get("province", {})
+    dates, province, _ = daily_series(run)
     per_day = province.get("authorizations", [])
 
     rows = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from twin.i18n import t
 from twin.report.charts import PALETTE, Bar, Series, bar_chart, line_chart, split_bar
+from twin.report.days import daily_series
 from twin.report.html import Markup, figures, pairs, section, table
 from twin.report.labels import metric_label
 from twin.report.units import compact_number, format_amount, format_count
@@ -52,10 +53,9 @@ def money(run, lang: str) -> Markup:
         title=t("report.chart.flows", lang), format_value=yuan, empty_text=empty,
     )
 
-    series = run.metrics.get("series", {})
-    province = series.get("province", {})
+    dates, province, _ = daily_series(run)
     daily = line_chart(
-        series.get("dates", []),
+        dates,
         [Series(metric_label(key, lang), [value / 100 for value in province.get(key, [])])
          for key in ("welfare_disbursed", "welfare_spent", "main_spent", "refunded")],
         title=t("report.chart.flows_daily", lang),
@@ -79,10 +79,9 @@ def transit(run, lang: str) -> Markup:
     flows = run.metrics.get("flows", {})
     rows = [(metric_label(key, lang), format_count(summary[key])) for key in _TRANSIT_COUNTS if key in summary]
     rows += [(metric_label(f"flows.{key}", lang), format_amount(flows.get(key, 0), lang)) for key in _TRANSIT_FLOWS]
-    series = run.metrics.get("series", {})
-    province = series.get("province", {})
+    dates, province, _ = daily_series(run)
     daily = line_chart(
-        series.get("dates", []),
+        dates,
         [Series(metric_label(key, lang), province.get(key, [])) for key in ("transit_rides", "transit_topups", "etc_tolls")],
         title=t("report.chart.transit_daily", lang),
         format_tick=lambda value: compact_number(value, lang),

@@ -128,6 +128,8 @@ def format_expected(field: str, expected: object, lang: str) -> str:
     """Format the expected side of an expectation: one value, or the bounds ``{min, max}`` of a metric."""
     if isinstance(expected, dict) and expected and set(expected) <= {"min", "max"}:
         low, high = expected.get("min"), expected.get("max")
+        if low is not None and low == high:
+            return format_value(field, low, lang)
         if low is not None and high is not None:
             return t(
                 "report.bounds.between",
