@@ -431,7 +431,7 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     count_debit = bool(debit_flags & _LIMITED) and code in OUTFLOW_CODES
     count_credit = bool(credit_flags & _LIMITED) and code in INFLOW_CODES
     # Check both sides before reporting, so that a daily limit on either side
-    # wins over a yearly one, as the order of TransferResult says.
+    # wins over a yearly one, as the order of TransferResult requires.
     out_result = limits.check_out(debit, amount, day, limits_config) if count_debit else None
     in_result = limits.check_in(credit, amount, day, limits_config) if count_credit else None
     if R.LIMIT_EXCEEDED_DAILY in (out_result, in_result):

@@ -365,6 +365,8 @@ class Ledger:
                 self._returned[pending.original_id] -= pending.amount - posted
         if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
+        # NOTE: a pending disbursement counts in full here even if it is later
+        # voided or posted in part, which skews how closure splits the balance.
         if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:

@@ -63,6 +63,8 @@ class TransferResult(StrEnum):
     DEBIT_ACCOUNT_CLOSED = "debit_account_closed"
     CREDIT_ACCOUNT_CLOSED = "credit_account_closed"
     DEBIT_ACCOUNT_FROZEN = "debit_account_frozen"
+    # NOTE: never returned, because a frozen account still takes money in (a
+    # stop on payments, as for a lost card); it is kept for a stricter freeze.
     CREDIT_ACCOUNT_FROZEN = "credit_account_frozen"
     # Refunds and reversals name the transfer they return.
     ORIGINAL_NOT_FOUND = "original_not_found"

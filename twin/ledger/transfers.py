@@ -39,6 +39,10 @@ class TransferCode(StrEnum):
     EXPIRY = "expiry"
 
 
+# NOTE: the ledger trusts the caller's code. Only interest is tied to its payer,
+# so a deposit coded as a replacement, funding or closure settlement would pass
+# the class II limits uncounted.
+
 #: Money in that counts against a class II account's inflow limits: deposits,
 #: transfers from other accounts and union disbursements. Refunds, reversals,
 #: interest and the move of balances to a replacement card do not count.
