@@ -6,6 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -333,3 +334,20 @@ def test_huge_transfer_id_changes_nothing(ledger):
 def test_huge_account_id_raises(ledger):
     with pytest.raises(ValueError, match="account id"):
         ledger.create_accounts([Account(2**63, AccountCode.SUSPENSE)])
+
+
+def test_threads_share_one_ledger(ledger, db_path):
+    members = [MAIN, OTHER_MAIN]
+
+    def work(member):
+        for _ in range(150):
+            deposit(ledger, 100, member)
+            ledger.create_transfers([Transfer(ledger.new_id(), member, SHOP, 40, C.PURCHASE)])
+
+    threads = [threading.Thread(target=work, args=(member,)) for member in members for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [ledger.account(member).balance for member in members] == [2 * 150 * 60, 2 * 150 * 60]
+    assert verify(db_path).problems == []
