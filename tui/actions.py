@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from tui.session import TrainerSession
+from tui.synthetic import is_script_id
 from twin.i18n import t
 from twin.scenario import OF_ACTIONS, STEP_TYPES, Step
 from twin.scenario.problems import issues_from_validation, to_problem
@@ -100,11 +101,15 @@ def build_step(session: TrainerSession, action: str, values: dict[str, str], lan
     """Make the script step for ``action`` from form ``values``; raise :class:`StepInputError` if invalid."""
     data = _step_data(session, action, values)
     model = STEP_TYPES[action]
+
+    # A crowd member's ids (c:12, c:u3) are no script ids: validate with stand-ins, then put them back.
+    stand_ins = _stand_ins(data)
     try:
-        return model.model_validate(data)
+        step = model.model_validate(_replaced(data, stand_ins))
     except ValidationError as error:
         problems = [to_problem(issue, None, "", lang) for issue in issues_from_validation(error, model)]
         raise StepInputError([_problem_text(problem) for problem in problems]) from None
+    return _restored(step, {stand_in: real for real, stand_in in stand_ins.items()})
 
 
 def of_choices(session: TrainerSession, action: str) -> list[str]:
@@ -142,6 +147,46 @@ def _step_data(session: TrainerSession, action: str, values: dict[str, str]) -> 
     if action in ("apply_batch", "issue_card"):
         data["branch"] = _branch_for(session)
     return data
+
+
+#: Step fields that name an actor, and so must be script ids.
+_ACTOR_FIELDS = ("member", "union", "merchant")
+
+
+def _stand_ins(data: dict) -> dict[str, str]:
+    """Map each actor id in ``data`` that script steps reject (a crowd id) to one they accept."""
+    found = [data.get(name) for name in _ACTOR_FIELDS]
+    found += list(data.get("members") or [])
+    found += [row.get("member") for row in data.get("rows") or []]
+    rejected = sorted({value for value in found if isinstance(value, str) and value and not is_script_id(value)})
+    return {value: f"trainer-id-{position}" for position, value in enumerate(rejected)}
+
+
+def _replaced(data, stand_ins: dict[str, str]):
+    if isinstance(data, dict):
+        return {key: _replaced(value, stand_ins) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_replaced(value, stand_ins) for value in data]
+    if isinstance(data, str):
+        return stand_ins.get(data, data)
+    return data
+
+
+def _restored(step: Step, originals: dict[str, str]) -> Step:
+    if not originals:
+        return step
+    update: dict[str, object] = {}
+    for name in _ACTOR_FIELDS:
+        value = getattr(step, name, None)
+        if value in originals:
+            update[name] = originals[value]
+    members = getattr(step, "members", None)
+    if members:
+        update["members"] = [originals.get(member, member) for member in members]
+    rows = getattr(step, "rows", None)
+    if rows:
+        update["rows"] = [row.model_copy(update={"member": originals.get(row.member, row.member)}) for row in rows]
+    return step.model_copy(update=update)
 
 
 def _branch_for(session: TrainerSession) -> str:

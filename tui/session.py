@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.ledgerdb import LedgerReader
+from tui.synthetic import adopt_member, start_crowd, sync_pin
 from tui.text import masked_name, masked_pan
+from twin.calendar import to_local
 from twin.scenario import Scenario, Step
 from twin.scenario.timeline import advanced
 from twin.sim.recorder import Recorder
@@ -128,9 +130,10 @@ class TrainerSession:
         self.next_index = 0
         self._planned = scenario.step_times()
         self._free_count = 0
-        members = scenario.actors.members
-        if member_id is None and members:
-            member_id = members[0].id
+        self.crowd = start_crowd(self.world)
+        self.synthetic_id = adopt_member(self.crowd) if self.crowd is not None else None
+        if member_id is None and self.member_ids:
+            member_id = self.member_ids[0]
         if member_id is not None and member_id not in self.world.members:
             raise KeyError(f"member {member_id!r} is not an actor of scenario {scenario.name}")
         self.member_id = member_id
@@ -143,6 +146,14 @@ class TrainerSession:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     # What the session is at
+
+    @property
+    def member_ids(self) -> list[str]:
+        """Return the members a trainer may follow: the scenario's named ones, then the crowd's one."""
+        ids = [member.id for member in self.scenario.actors.members]
+        if self.synthetic_id is not None:
+            ids.append(self.synthetic_id)
+        return ids
 
     @property
     def script(self) -> list[Step]:
@@ -190,6 +201,21 @@ class TrainerSession:
             result[kind] = None if account is None else (account_id, account.balance, account.available)
         return result
 
+    def merchants(self) -> list[MerchantView]:
+        """Return the merchants a free purchase may go to: the scenario's, then a few of the crowd's.
+
+        For a followed crowd member, the crowd adds the first two designated
+        merchants of the member's city and the first two others.
+        """
+        views = [self._merchant_view(merchant.id) for merchant in self.scenario.actors.merchants]
+        if self.crowd is not None and self.member_id == self.synthetic_id:
+            directory = self.crowd.merchants
+            city = int(self.crowd.province.members.city[int(self.synthetic_id.partition(":")[2])])
+            designated = list(directory.designated_in_city[city][:2])
+            others = [index for index in directory.all_in_city[city] if not directory.designated[index]][:2]
+            views += [self._merchant_view(directory.ids[index]) for index in designated + others]
+        return [view for view in views if view is not None]
+
     def earlier_steps(self, actions: frozenset[str]) -> list[StepReport]:
         """Return the approved steps with an id whose action is one of ``actions``, oldest first."""
         return [
@@ -218,7 +244,7 @@ class TrainerSession:
         return self._carry_out(index, step, scripted=False)
 
     def follow(self, member_id: str) -> None:
-        """Follow another of the scenario's members (the world stays as it is)."""
+        """Follow another of the members in :attr:`member_ids` (the world stays as it is)."""
         if member_id not in self.world.members:
             raise KeyError(f"member {member_id!r} is not an actor of scenario {self.scenario.name}")
         self.member_id = member_id
@@ -244,6 +270,8 @@ class TrainerSession:
         if step.id:
             self.runner.by_id[step.id] = outcome
         world.ledger.flush()
+        if self.synthetic_id is not None:
+            sync_pin(self.crowd, self.synthetic_id)
         after = self.balances(member_id) if member_id else {}
         new_pan, status = self.card_view(member_id) if member_id else (None, None)
 
@@ -271,9 +299,12 @@ class TrainerSession:
         target = world.clock.at(moment)
         if target <= world.env.now:
             return
-        with world.ledger.batch():
-            world.env.run(until=target)
-            world.ledger.expire_pending()
+        # One batch per day, as in a run, so a crowd's day is written in one group.
+        while world.env.now < target:
+            day_end = world.clock.at(to_local(dt.datetime.combine(self.now().date() + dt.timedelta(days=1), dt.time())))
+            with world.ledger.batch():
+                world.env.run(until=min(target, day_end))
+                world.ledger.expire_pending()
 
     def _member_of(self, step: Step) -> str | None:
         member = getattr(step, "member", None)
@@ -295,7 +326,10 @@ class TrainerSession:
         of = getattr(step, "of", None)
         if not merchant_id and of and of in self.runner.by_id:
             merchant_id = self.runner.by_id[of].detail.get("merchant")
-        merchant = self.world.issuer.merchant(merchant_id) if merchant_id else None
+        return self._merchant_view(merchant_id) if merchant_id else None
+
+    def _merchant_view(self, merchant_id: str) -> MerchantView | None:
+        merchant = self.world.issuer.merchant(merchant_id)
         if merchant is None:
             return None
         return MerchantView(merchant.id, merchant.name, merchant.designated, merchant.mcc)

@@ -64,7 +64,7 @@ def test_account_lists_its_transfers(reports):
 
     active, codes = drive(ledger_app(reports), body)
     assert active == "transfers"
-    assert codes == ["注资", "代发"]
+    assert codes == ["注资", "代发", "销户结算"]
 
 
 def test_clear_filter(reports):

@@ -43,7 +43,7 @@ def test_transfers_by_code(reader):
 def test_transfers_of_account(reader):
     union = next(account for account in reader.accounts("union:u1").rows)
     page = reader.transfers(account_id=union.id)
-    assert [transfer.code.value for transfer in page.rows] == ["funding", "disbursement"]
+    assert [transfer.code.value for transfer in page.rows] == ["funding", "disbursement", "closure_settlement"]
 
 
 def test_limit_keeps_total(reader):

@@ -1,7 +1,16 @@
 """The trainer screen: walking the script by key, free actions through the menu and form."""
 
 from textual.widgets import Input, OptionList, Select, Static
-from tui_support import DEMO, drive, fast_forward, make_app, option_texts, settle, shown
+from tui_support import (
+    DEMO,
+    drive,
+    fast_forward,
+    make_app,
+    option_texts,
+    settle,
+    shown,
+    small_crowd,
+)
 
 from tui.screens.actions import ActionForm, ActionMenu
 from tui.screens.ledger import LedgerScreen
@@ -162,3 +171,17 @@ def test_trainer_ledger(tmp_path):
     screen, audit = drive(make_app(str(DEMO), reports_dir=tmp_path), body)
     assert screen is LedgerScreen
     assert audit.startswith("✓ 审计通过：账本平衡")
+
+
+def test_crowd_member_in_chooser(tmp_path):
+    scenario = tmp_path / "small_crowd.yaml"
+    scenario.write_text(small_crowd(), encoding="utf-8")
+
+    async def body(pilot):
+        await open_trainer(pilot)
+        select = pilot.app.screen.query_one("#member", Select)
+        return [str(label) for label, _ in select._options if _ is not Select.NULL]
+
+    labels = drive(make_app(str(scenario), reports_dir=tmp_path, scenarios_dir=tmp_path), body)
+    assert [label.split()[0] for label in labels[:2]] == ["m1", "m2"]
+    assert labels[2].startswith("合成会员 ")

@@ -11,6 +11,13 @@ SCENARIOS = ROOT / "scenarios"
 DEMO = SCENARIOS / "lifecycle_demo.yaml"
 
 
+def small_crowd() -> str:
+    """Return a crowd scenario's text shrunk to a tenth of its members, so it starts in about a second."""
+    text = (SCENARIOS / "fault_duplicate_file.yaml").read_text(encoding="utf-8")
+    assert "scale: 0.002" in text, "the crowd scenario's scale moved; shrink it another way"
+    return text.replace("scale: 0.002", "scale: 0.0002")
+
+
 def make_app(target=None, lang="zh", *, reports_dir: Path, scenarios_dir: Path = SCENARIOS) -> TwinApp:
     return TwinApp(target, lang, scenarios_dir=scenarios_dir, reports_dir=reports_dir)
 

@@ -90,7 +90,7 @@ class ActionForm(ModalScreen[Step | None]):
         if spec.kind == "merchant":
             options = [
                 (f"{merchant.name} · {tr(lang, 'trainer.designated' if merchant.designated else 'trainer.not_designated')}", merchant.id)
-                for merchant in self.session.scenario.actors.merchants
+                for merchant in self.session.merchants()
             ]
             return Select(options, allow_blank=not options, value=options[0][1] if options else Select.NULL, compact=True, id=widget_id)
         if spec.kind == "of":

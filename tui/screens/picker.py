@@ -214,7 +214,7 @@ class PickerScreen(Screen):
         entry = self._valid_scenario()
         if entry is None:
             return
-        if not entry.scenario.actors.members:
+        if not entry.scenario.actors.members and entry.scenario.province.scale <= 0:
             self.notify(self.app.tr("error.no_members", name=entry.title), severity="warning")
             return
         self.app.push_screen(TrainerScreen(entry.scenario))

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from tui.actions import FREE_ACTIONS
 from tui.session import StepReport, TrainerSession
-from tui.text import action_label, localize_bindings, moment_text, yuan
+from tui.text import action_label, localize_bindings, masked_name, moment_text, yuan
 from tui.widgets.step_view import StepView, step_summary
 from twin.scenario import Scenario, Step
 from twin.scenario.steps import Advance
@@ -57,12 +57,7 @@ class TrainerScreen(Screen):
         tr = self.app.tr
         yield Header()
         with Horizontal(id="trainer-top"):
-            yield Select(
-                [(member.name, member.id) for member in self.scenario.actors.members],
-                allow_blank=False,
-                compact=True,
-                id="member",
-            )
+            yield Select([], prompt=tr("trainer.member"), compact=True, id="member")
             yield Static(id="card-line")
         with Horizontal(id="trainer-main"):
             with Vertical(id="steps-pane"):
@@ -98,6 +93,10 @@ class TrainerScreen(Screen):
             session.close()
             return
         self.session = session
+        select = self.query_one("#member", Select)
+        select.set_options([(self._member_label(member_id), member_id) for member_id in session.member_ids])
+        if session.member_id is not None:
+            select.value = session.member_id
         self._refresh_steps(select_next=True)
         self.query_one("#steps", OptionList).focus()
 
@@ -112,6 +111,14 @@ class TrainerScreen(Screen):
             return
         self.app.call_from_thread(self._step_done, report)
 
+    def _member_label(self, member_id: str) -> str:
+        """Label a member in the chooser: id and masked name, and a mark for the crowd's member."""
+        session = self.session
+        name = masked_name(session.world.members[member_id].name)
+        if member_id == session.synthetic_id:
+            return f"{self.app.tr('trainer.synthetic')} {name}"
+        return f"{member_id} {name}"
+
     def _start(self, step: Step | None) -> None:
         if self.session is None or self.busy:
             return
@@ -119,6 +126,7 @@ class TrainerScreen(Screen):
             self.notify(self.app.tr("trainer.script_done"))
             return
         self.busy = True
+        self._show_card_line()
         self._carry_out(step)
 
     def _step_done(self, report: StepReport) -> None:
@@ -131,6 +139,8 @@ class TrainerScreen(Screen):
 
     def _step_failed(self, error: Exception) -> None:
         self.busy = False
+        if self.is_mounted:
+            self._show_card_line()
         self.notify(self.app.tr("error.step_failed", detail=str(error)), severity="error", timeout=10)
 
     # The list of steps
@@ -187,6 +197,8 @@ class TrainerScreen(Screen):
         tr, lang = self.app.tr, self.app.lang
         pan, status = session.card_view()
         text = Text(no_wrap=True, overflow="ellipsis")
+        if self.busy:
+            text.append(tr("trainer.working") + " ", style="bold yellow")
         text.append(moment_text(lang, session.now()), style="bold")
         text.append(f" · {tr('field.card')} {pan or '—'}")
         if status:
