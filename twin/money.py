@@ -8,6 +8,7 @@ turns fen back into text for a reader.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
@@ -24,6 +25,12 @@ FEN_PER_YUAN = 100
 #: Largest amount accepted from input: 10 billion yuan, far above any card or
 #: union account in the programme and well inside a signed 64-bit integer.
 MAX_AMOUNT_FEN = 10_000_000_000 * FEN_PER_YUAN
+
+
+# A plain number ("1234.5", "-3", "1e2") or one with thousands separators in
+# groups of three ("1,234.50").
+_PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|[+-]?(s?nan\d*|inf|infinity)", re.IGNORECASE)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 class AmountError(ValueError):
@@ -62,9 +69,13 @@ def parse_yuan(
     elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("_", "")
+        text = value.strip().replace("_", "")
+        if not _GROUPED.fullmatch(text) and not _PLAIN.fullmatch(text):
+            raise AmountError(
+                "not_a_number", value, f"{value!r} is not an amount; write yuan, for example 12.35 or 1,234.50"
+            )
         try:
-            number = Decimal(text)
+            number = Decimal(text.replace(",", ""))
         except InvalidOperation:
             raise AmountError(
                 "not_a_number", value, f"{value!r} is not an amount; write yuan, for example 12.35"
@@ -72,6 +83,8 @@ def parse_yuan(
     else:
         raise AmountError("not_a_number", value, f"{value!r} is not an amount; write yuan, for example 12.35")
 
+    if number.is_finite() and abs(number.adjusted()) > 30:
+        raise AmountError("too_large", value, f"{value} is above the maximum of {format_yuan(maximum_fen)} yuan")
     if not number.is_finite():
         raise AmountError("not_finite", value, f"{value!r} is not a finite amount; write yuan, for example 12.35")
     exponent = number.normalize().as_tuple().exponent
