@@ -207,13 +207,13 @@ class TrainerSession:
         For a followed crowd member, the crowd adds the first two designated
         merchants of the member's city and the first two others.
         """
-        views = [self._merchant_view(merchant.id) for merchant in self.scenario.actors.merchants]
+        views = [self.merchant_view(merchant.id) for merchant in self.scenario.actors.merchants]
         if self.crowd is not None and self.member_id == self.synthetic_id:
             directory = self.crowd.merchants
             city = int(self.crowd.province.members.city[int(self.synthetic_id.partition(":")[2])])
             designated = list(directory.designated_in_city[city][:2])
             others = [index for index in directory.all_in_city[city] if not directory.designated[index]][:2]
-            views += [self._merchant_view(directory.ids[index]) for index in designated + others]
+            views += [self.merchant_view(directory.ids[index]) for index in designated + others]
         return [view for view in views if view is not None]
 
     def earlier_steps(self, actions: frozenset[str]) -> list[StepReport]:
@@ -255,16 +255,17 @@ class TrainerSession:
         world = self.world
         seq = self.reader.last_seq()
         late = step.at is not None and step.at < self.now()
+        member_id = self._member_of(step)
+        before = self.balances(member_id) if member_id else {}
+        pan, _ = self.card_view(member_id) if member_id else (None, None)
 
-        # Let time run to the step's moment, as the runner's SimPy process does.
+        # Let time run to the step's moment, as the runner's SimPy process does. What
+        # the bank does meanwhile (card production, expiries) is part of the step's report.
         if step.at is not None:
             self._advance_to(step.at)
         if step.do == "advance":
             self._advance_to(advanced(self.now(), step))
 
-        member_id = self._member_of(step)
-        before = self.balances(member_id) if member_id else {}
-        pan, _ = self.card_view(member_id) if member_id else (None, None)
         outcome = self.runner.perform(index, step)
         self.runner.outcomes.append(outcome)
         if step.id:
@@ -326,9 +327,10 @@ class TrainerSession:
         of = getattr(step, "of", None)
         if not merchant_id and of and of in self.runner.by_id:
             merchant_id = self.runner.by_id[of].detail.get("merchant")
-        return self._merchant_view(merchant_id) if merchant_id else None
+        return self.merchant_view(merchant_id) if merchant_id else None
 
-    def _merchant_view(self, merchant_id: str) -> MerchantView | None:
+    def merchant_view(self, merchant_id: str) -> MerchantView | None:
+        """Return what the trainer shows of a merchant, or None for an unknown id."""
         merchant = self.world.issuer.merchant(merchant_id)
         if merchant is None:
             return None

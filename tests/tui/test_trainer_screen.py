@@ -92,7 +92,7 @@ def test_done_steps_marked(tmp_path):
     assert texts == [
         "✓ 01-06 09:00 批量办卡",
         "✓ 01-16 09:00 时间推进",
-        "✓ 01-16 09:30 消费 10.00 街边便利店",
+        "✗ 01-16 09:30 消费 10.00 街边便利店",
         "▶ 01-16 10:00 激活",
     ]
 
@@ -185,3 +185,15 @@ def test_crowd_member_in_chooser(tmp_path):
     labels = drive(make_app(str(scenario), reports_dir=tmp_path, scenarios_dir=tmp_path), body)
     assert [label.split()[0] for label in labels[:2]] == ["m1", "m2"]
     assert labels[2].startswith("合成会员 ")
+
+
+def test_cancelled_form_does_nothing(tmp_path):
+    async def body(pilot):
+        await open_trainer(pilot)
+        pilot.app.screen._action_chosen("deposit")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        return type(pilot.app.screen).__name__, len(pilot.app.screen.session.reports)
+
+    assert drive(make_app(str(DEMO), reports_dir=tmp_path), body) == ("TrainerScreen", 0)

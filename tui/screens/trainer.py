@@ -1,7 +1,7 @@
 """The card lifecycle trainer: walk a scenario's script or act freely, one step at a time.
 
-The left list contains the steps done (scripted and free, marked ✓ when their
-expectations hold and ✗ when one fails) followed by the script still to come.
+The left list contains the steps done (scripted and free, marked ✓ approved,
+✗ declined, ‼ not as the script expects) followed by the script still to come.
 The right pane explains the highlighted step: the request, the core's decision
 and the rule behind it, the ledger transfers and the member's balances. Steps
 are carried out in a worker thread so that a synthetic crowd, if the scenario
@@ -151,9 +151,8 @@ class TrainerScreen(Screen):
         options = self.query_one("#steps", OptionList)
         entries: list[Option] = []
         for report in session.reports:
-            ok = report.outcome.ok
             label = Text.assemble(
-                ("✓ " if ok else "✗ ", "green" if ok else "bold red"),
+                _mark(report),
                 f"{report.outcome.at:%m-%d %H:%M} ",
                 (step_summary(report.step, session, lang), "" if report.scripted else "italic"),
                 no_wrap=True,
@@ -244,7 +243,12 @@ class TrainerScreen(Screen):
         if not FREE_ACTIONS[action]:
             self.perform_free(action)
             return
-        self.app.push_screen(ActionForm(self.session, action), self._start)
+        self.app.push_screen(ActionForm(self.session, action), self._form_done)
+
+    def _form_done(self, step: Step | None) -> None:
+        """Perform the step the form built; a cancelled form (None) does nothing."""
+        if step is not None:
+            self._start(step)
 
     def perform_free(self, action: str, **values: str) -> None:
         """Perform a free action with ``values`` for its fields (the defaults for the rest)."""
@@ -277,3 +281,12 @@ class TrainerScreen(Screen):
                 tr("command.free_help"),
                 partial(self._action_chosen, action),
             )
+
+
+def _mark(report: StepReport) -> tuple[str, str]:
+    """Mark a done step: ✓ approved, ✗ declined, ‼ when the script expected something else."""
+    if not report.outcome.ok:
+        return "‼ ", "bold red"
+    if report.outcome.approved:
+        return "✓ ", "green"
+    return "✗ ", "yellow"

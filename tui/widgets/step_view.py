@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.session import StepReport, TrainerSession, TransferLine
+from tui.session import MerchantView, StepReport, TrainerSession, TransferLine
 from tui.text import (
     action_label,
     explain_reason,
@@ -76,7 +76,7 @@ def report_text(report: StepReport, session: TrainerSession, lang: str) -> Text:
         text.append(tr(lang, "trainer.late") + "\n", style="yellow")
 
     _section(text, tr(lang, "trainer.request"))
-    text.append_text(_request(report.step, session, lang, report.member_name, report.pan))
+    text.append_text(_request(report.step, session, lang, report.member_name, report.pan, report.merchant))
     if outcome.detail.get("terminal"):
         text.append(
             f"  {tr(lang, 'field.terminal')} {outcome.detail['terminal']} · {tr(lang, 'field.stan')} {outcome.detail.get('stan', '')}\n",
@@ -116,7 +116,9 @@ def plan_text(index: int, step: Step, session: TrainerSession, lang: str) -> Tex
     member_id = getattr(step, "member", None) or session.member_id
     _section(text, tr(lang, "trainer.request"))
     pan, _ = session.card_view(member_id)
-    text.append_text(_request(step, session, lang, session.member_name(member_id) if member_id else "", pan))
+    merchant_id = getattr(step, "merchant", None)
+    merchant = session.merchant_view(merchant_id) if merchant_id else None
+    text.append_text(_request(step, session, lang, session.member_name(member_id) if member_id else "", pan, merchant))
     if step.expect is not None:
         _section(text, tr(lang, "trainer.expected"))
         expect = step.expect
@@ -138,17 +140,16 @@ def _section(text: Text, title: str) -> None:
     text.append(f"\n{title}\n", style="bold underline")
 
 
-def _request(step: Step, session: TrainerSession, lang: str, member_name: str, pan: str | None) -> Text:
+def _request(
+    step: Step, session: TrainerSession, lang: str, member_name: str, pan: str | None, merchant: MerchantView | None
+) -> Text:
     text = Text()
     if getattr(step, "member", None) or member_name:
         text.append(f"  {tr(lang, 'field.member')} {member_name}")
         text.append(f" · {tr(lang, 'field.card')} {masked_pan(pan)}\n")
-    merchant_id = getattr(step, "merchant", None)
-    if merchant_id:
-        merchant = session.world.issuer.merchant(merchant_id)
-        if merchant is not None:
-            kind = tr(lang, "trainer.designated") if merchant.designated else tr(lang, "trainer.not_designated")
-            text.append(f"  {tr(lang, 'field.merchant')} {merchant.name} ({kind}, MCC {merchant.mcc})\n")
+    if merchant is not None:
+        kind = tr(lang, "trainer.designated") if merchant.designated else tr(lang, "trainer.not_designated")
+        text.append(f"  {tr(lang, 'field.merchant')} {merchant.name} ({kind}, MCC {merchant.mcc})\n")
     for name in _REQUEST_FIELDS:
         value = getattr(step, name, None)
         if value is None or value == []:
@@ -191,6 +192,8 @@ def _decision(report: StepReport, lang: str) -> Text:
     text.append(f"  {tr(lang, 'trainer.rule')} ", style="dim")
     text.append(f"{outcome.reason}", style="italic")
     text.append(f" — {explain_reason(lang, outcome.reason, card_request=outcome.response is not None)}\n")
+    if report.new_pan:
+        text.append(f"  {tr(lang, 'trainer.new_card')} {report.new_pan}\n", style="bold")
     if outcome.paid_from:
         text.append(f"  {tr(lang, 'trainer.paid_from')} {tr(lang, 'choice.' + outcome.paid_from)}\n")
     if outcome.paid_to:
@@ -219,9 +222,13 @@ def _selection_note(report: StepReport) -> str | None:
 def _transfer(line: TransferLine, lang: str) -> Text:
     text = Text("  ")
     text.append(f"#{line.id} ", style="dim")
-    text.append(_account_label(line.debit, lang))
+    debit, credit = _account_label(line.debit, lang), _account_label(line.credit, lang)
+    if debit == credit:
+        # A replacement moves money between two accounts of the same kind: tell them apart by id.
+        debit, credit = f"{debit} #{line.debit.id}", f"{credit} #{line.credit.id}"
+    text.append(debit)
     text.append(" → ")
-    text.append(_account_label(line.credit, lang))
+    text.append(credit)
     text.append(f"  {yuan(line.amount)}", style="bold")
     code = tr(lang, f"transfer_code.{line.code}") if has_text(f"transfer_code.{line.code}") else line.code
     text.append(f"  {code}")
