@@ -40,12 +40,12 @@ def interrupted(tmp_path_factory):
         if "%" in line:
             break
     process.send_signal(signal.SIGINT)
-    stdout, _ = process.communicate(timeout=300)
-    return process.returncode, stdout, out
+    stdout, stderr = process.communicate(timeout=300)
+    return process.returncode, stdout, out, stderr
 
 
 def test_interrupt_exits_130(interrupted):
-    assert interrupted[0] == 130
+    assert interrupted[0] == 130, interrupted[3][-2000:]
 
 
 def test_interrupt_says_so(interrupted):
