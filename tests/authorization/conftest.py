@@ -55,9 +55,9 @@ class Programme:
         assert self.ledger.create_transfers([transfer])[0].ok
 
     def fund(self, record, amount):
-        """Give the main account an opening balance that no class II limit counts."""
-        transfer = Transfer(self.ledger.new_id(), self.issuer.system.bank_cash, record.accounts.main, amount,
-                            TransferCode.FUNDING)
+        """Give the main account an opening balance that no class II limit counts (as interest)."""
+        transfer = Transfer(self.ledger.new_id(), self.ledger.config.interest_account_id, record.accounts.main,
+                            amount, TransferCode.INTEREST)
         assert self.ledger.create_transfers([transfer])[0].ok
 
     def disburse(self, record, amount):

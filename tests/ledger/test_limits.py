@@ -50,8 +50,8 @@ def make_ledger(db_path, clock):
 
 
 def stock(ledger, amount, account=MAIN):
-    """Put money on an account without counting it as money in (a card replacement)."""
-    must(ledger, BANK_CASH, account, amount, C.REPLACEMENT)
+    """Put money on an account without counting it as money in (interest)."""
+    must(ledger, INTEREST, account, amount, C.INTEREST)
 
 
 def test_default_caps():

@@ -354,6 +354,11 @@ def case_exceeds_debits(ledger):
     return move(ledger, BANK_CASH, ASSET, 100, C.FUNDING)[1]
 
 
+def case_code_not_allowed_for_accounts(ledger):
+    # A deposit written as a card replacement would pass the class II limits uncounted.
+    return move(ledger, BANK_CASH, MAIN, 100, C.REPLACEMENT)[1]
+
+
 CASES = {
     R(name.removeprefix("case_")): function
     for name, function in dict(globals()).items()
@@ -585,3 +590,18 @@ def test_precedence_exceeds_credits_before_exceeds_debits(ledger):
 
 def test_only_ok_and_exists_are_ok():
     assert {result for result in R if result.ok} == {R.OK, R.EXISTS}
+
+
+def test_deposit_disguised_as_closure_settlement(ledger):
+    assert move(ledger, BANK_CASH, MAIN, 100, C.CLOSURE_SETTLEMENT)[1] is R.CODE_NOT_ALLOWED_FOR_ACCOUNTS
+
+
+def test_funding_into_member_account(ledger):
+    assert move(ledger, BANK_CASH, MAIN, 100, C.FUNDING)[1] is R.CODE_NOT_ALLOWED_FOR_ACCOUNTS
+
+
+def test_precedence_code_rule_before_funds(ledger):
+    result = move(ledger, MAIN, OUTSIDE, 100, C.CLOSURE_SETTLEMENT)[1]
+    assert result is R.EXCEEDS_CREDITS
+    result = move(ledger, BANK_CASH, MAIN, 100, C.REPLACEMENT)[1]
+    assert result is first_of(R.CODE_NOT_ALLOWED_FOR_ACCOUNTS, R.EXCEEDS_CREDITS)

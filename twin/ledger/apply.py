@@ -425,6 +425,8 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
             return result
     if code is TransferCode.INTEREST and debit.id != ledger.config.interest_account_id:
         return R.INTEREST_NOT_FROM_INTEREST_ACCOUNT
+    if not limits.exempt_code_allowed(code, debit, credit):
+        return R.CODE_NOT_ALLOWED_FOR_ACCOUNTS
 
     day = local_day_index(now)
     limits_config = ledger.config.limits

@@ -178,6 +178,8 @@ class _Audit:
                 self._problem("welfare_rule", broken.value, transfer.id)
         if transfer.code is TransferCode.INTEREST and debit.id != self.interest_account_id:
             self._problem("transfer_malformed", "interest not paid by the interest account", transfer.id)
+        if not limit_rules.exempt_code_allowed(transfer.code, debit, credit):
+            self._problem("transfer_malformed", f"{transfer.code.value} between these accounts", transfer.id)
 
         if debit.flags & AccountFlags.LIMITED and transfer.code in OUTFLOW_CODES:
             if limit_rules.check_out(debit, amount, day, self.limits) is not None:

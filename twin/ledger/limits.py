@@ -20,10 +20,11 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from twin.ledger.accounts import Account
+from twin.ledger.accounts import Account, AccountCode, AccountFlags
 from twin.ledger.results import TransferResult
+from twin.ledger.transfers import TransferCode
 
-__all__ = ["Limits", "year_of_day", "check_out", "check_in", "count_out", "count_in", "release_out", "release_in"]
+__all__ = ["Limits", "exempt_code_allowed", "year_of_day", "check_out", "check_in", "count_out", "count_in", "release_out", "release_in"]
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -43,6 +44,37 @@ class Limits:
 def year_of_day(day: int) -> int:
     """Return the calendar year of a local day number (days since 1970-01-01)."""
     return (_EPOCH + dt.timedelta(days=day)).year
+
+
+_EXEMPT_CODES = frozenset(
+    {
+        TransferCode.REPLACEMENT,
+        TransferCode.CLOSURE_SETTLEMENT,
+        TransferCode.FUNDING,
+        TransferCode.CAMPAIGN_DISCOUNT,
+        TransferCode.TRANSIT_FARE,
+    }
+)
+
+
+def exempt_code_allowed(code: TransferCode, debit: Account, credit: Account) -> bool:
+    """Tell whether a code that the limits do not count is used between the right accounts.
+
+    Only transfers touching a class II account are restricted: a replacement
+    moves a balance between two accounts of the same kind and owner; a closure
+    settlement takes money out of a closing card, or brings its transit wallet
+    back to its own main account; funding, campaign discounts and transit fares
+    never touch a class II account.
+    """
+    if code not in _EXEMPT_CODES or not (int(debit.flags) | int(credit.flags)) & AccountFlags.LIMITED:
+        return True
+    if code is TransferCode.REPLACEMENT:
+        return debit.owner == credit.owner and debit.code == credit.code
+    if code is TransferCode.CLOSURE_SETTLEMENT:
+        if not int(credit.flags) & AccountFlags.LIMITED:
+            return True
+        return debit.code is AccountCode.TRANSIT_WALLET and debit.owner == credit.owner
+    return False
 
 
 def _roll(account: Account, day: int) -> None:

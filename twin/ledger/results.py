@@ -76,6 +76,10 @@ class TransferResult(StrEnum):
     # Interest comes only from the ledger's interest account: it is exempt from
     # class II limits, so another payer must not label a deposit as interest.
     INTEREST_NOT_FROM_INTEREST_ACCOUNT = "interest_not_from_interest_account"
+    # Codes that class II limits do not count (replacement, closure settlement,
+    # funding, campaign discounts, transit fares) are allowed only between the
+    # accounts they are meant for, so a deposit cannot pass under their name.
+    CODE_NOT_ALLOWED_FOR_ACCOUNTS = "code_not_allowed_for_accounts"
     # Class II limits.
     LIMIT_EXCEEDED_DAILY = "limit_exceeded_daily"
     LIMIT_EXCEEDED_YEARLY = "limit_exceeded_yearly"
