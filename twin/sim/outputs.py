@@ -101,6 +101,7 @@ def build_metrics(*, scenario, world, recorder: Recorder, runner, audit, expecta
         "flows": {key: recorder.flows.get(key, 0) for key in FLOW_KEYS},
         "responses": dict(sorted(recorder.responses.items())),
         "reasons": dict(sorted(recorder.reasons.items())),
+        "declines": {reason: dict(sorted(codes.items())) for reason, codes in sorted(recorder.declines.items())},
         "kinds": dict(sorted(recorder.kinds.items())),
         "channels": dict(sorted(recorder.channels.items())),
         "cities": {

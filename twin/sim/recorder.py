@@ -76,6 +76,7 @@ class Recorder:
         self.flows: Counter = Counter()
         self.responses: Counter = Counter()
         self.reasons: Counter = Counter()
+        self.declines: dict[str, Counter] = defaultdict(Counter)
         self.kinds: Counter = Counter()
         self.channels: Counter = Counter()
         self.counts: Counter = Counter()
@@ -114,6 +115,7 @@ class Recorder:
         self.channels[request.channel.value] += 1
         if not response.approved:
             day["declined"] += 1
+            self.declines[response.reason][response.code.value] += 1
             return
         day["approved"] += 1
         kind = request.kind
