@@ -1,4 +1,4 @@
-"""What the dashboard shows at one moment, from a finished run or from a run still going.
+"""The dashboard's view of one moment, from a finished run or from a run still going.
 
 A :class:`Snapshot` is the same for both: the simulated clock, the day out of
 the run's days, the key figures (those known so far), the series drawn as
@@ -36,7 +36,8 @@ ALL_FIGURES = (
     "branch_wait_minutes",
 )
 
-#: The figures a live run reports while it goes on.
+#: The figures a live run reports while it goes on: authorizations from the engine's
+#: progress, the card counts once the trace has delivered a day's summary.
 LIVE_FIGURES = frozenset({"members", "cards_issued", "cards_activated", "coverage", "activation_rate", "authorizations"})
 
 
@@ -104,6 +105,8 @@ class LiveSource:
         self.authorizations_per_day: list[float] = []
         self.events: list[TraceEvent] = []
         self._authorizations = 0
+        # NOTE: the recorder writes the trace through a buffer, so a small run's day
+        # summaries may reach the file only when the run ends.
         self._stock: dict[str, int] = {}
 
     def progress(self, report: Progress) -> None:
@@ -139,7 +142,7 @@ class LiveSource:
             day=day,
             days=self.days,
             figures=figures,
-            known=LIVE_FIGURES,
+            known=LIVE_FIGURES if stock else frozenset({"authorizations"}),
             authorizations_per_day=list(self.authorizations_per_day),
             events=list(self.events),
             first_date=self.start.date().isoformat(),

@@ -173,15 +173,19 @@ def test_live_run_stays_responsive(tmp_path, demo):
 
         await pilot.press("space")
         await settle(pilot)
-        return first_days, fired, speed_while_held, stepped_days, running, screen.state, screen.result
+        status_after = " · ".join(status(pilot).split(" · ")[:3])
+        return first_days, fired, speed_while_held, stepped_days, running, screen.state, status_after, screen.result
 
-    first_days, fired, speed, stepped, running, state, result = drive(make_app(reports_dir=tmp_path / "reports"), body)
+    first_days, fired, speed, stepped, running, state, status_after, result = drive(
+        make_app(reports_dir=tmp_path / "reports"), body
+    )
     assert first_days == 1
     assert fired == [True]
     assert speed == 5
     assert stepped == 2
     assert running == "running"
     assert state == "finished"
+    assert status_after == "‖ 运行结束 · 1x · 2020-03-01"
     assert result.failures == []
     assert (out / "metrics.json").is_file()
 

@@ -81,3 +81,23 @@ def test_trace_tail_waits_for_whole_line(tmp_path):
     with path.open("a", encoding="utf-8") as handle:
         handle.write(first[10:] + "\n")
     assert [event.moment for event in tail.read()] == ["2020-01-06"]
+
+
+def test_live_source_knows_cards_after_day_summary():
+    import datetime as dt
+
+    from twin.calendar import to_local
+    from twin.sim.engine import Progress
+    from tui.replay import TraceEvent
+    from tui.timeline import LiveSource
+
+    start, end = to_local(dt.datetime(2020, 1, 6, 9)), to_local(dt.datetime(2020, 1, 9))
+    live = LiveSource(start, end)
+    live.progress(Progress(to_local(dt.datetime(2020, 1, 7)), start, end, 5))
+    before = live.snapshot()
+    live.trace([TraceEvent("2020-01-06", "day", {"summary": {"members": 4, "cards_issued": 2, "cards_activated": 1}})])
+    after = live.snapshot()
+    assert before.known == frozenset({"authorizations"})
+    assert "coverage" in after.known
+    assert after.figures.coverage == 0.5
+    assert after.authorizations_per_day == [5]

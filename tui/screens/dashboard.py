@@ -281,6 +281,8 @@ class DashboardScreen(Screen):
             self.notify(self.app.tr("error.run_folder", path=str(error.path), detail=error.detail), severity="error")
             return
         self.day = self.replay.days - 1
+        # The run went at its own speed; its replay starts again from the slowest.
+        self.speed_index = 0
         if self.is_mounted:
             self.refresh_view()
 

@@ -182,6 +182,9 @@ class TrainerScreen(Screen):
         view = self.query_one(StepView)
         index = self.query_one("#steps", OptionList).highlighted
         if index is None:
+            if not session.reports and not session.script:
+                name = session.member_name(session.member_id) if session.member_id else ""
+                view.update(Text(self.app.tr("trainer.empty", name=name), style="dim italic"))
             return
         if index < len(session.reports):
             view.show_report(session.reports[index], session, self.app.lang)

@@ -1,8 +1,8 @@
 """Charts drawn with block characters: a one-line sparkline and a bar chart over days.
 
-Both place day ``i`` of ``n`` at column ``i * width // n``, so a chart of a
-replay fills from the left as the days pass, and several charts of the same
-run line up. Where a column covers several days it shows their largest value.
+Both place day ``i`` of ``n`` at column ``i * width // n``. A chart of a
+replay so fills from the left as the days pass, and charts of the same run
+line up. Where a column covers several days it shows their largest value.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class TimeChart(Widget):
         width, height = self.size.width, self.size.height
         bar_style = self.get_component_rich_style("timechart--bar")
         axis_style = self.get_component_rich_style("timechart--axis")
-        columns = column_values(self.values, width, self.days)
+        columns = _widened(column_values(self.values, width, self.days), width, self.days)
         peak = max((value for value in columns if value is not None), default=0)
         rows = max(1, height - 2)
 
@@ -109,3 +109,19 @@ class TimeChart(Widget):
         gap = max(1, width - len(self.first_label) - len(self.last_label))
         text.append((self.first_label + " " * gap + self.last_label)[:width], style=axis_style)
         return text
+
+
+def _widened(columns: list[float | None], width: int, days: int | None) -> list[float | None]:
+    """Draw each day as a bar several columns wide when the days leave room, with one column of gap."""
+    days = max(days or 0, 1)
+    span = width // days
+    if span < 3:
+        return columns
+    widened = list(columns)
+    for column, value in enumerate(columns):
+        if value is None or column % span:
+            continue
+        for offset in range(1, span - 1):
+            if column + offset < width:
+                widened[column + offset] = value
+    return widened

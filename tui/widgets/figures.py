@@ -71,7 +71,8 @@ class CitiesPanel(Static):
         if not snapshot.coverage_by_city:
             self.update(Text(tr(lang, "dashboard.cities_pending"), style="dim"))
             return
-        chart_width = max(8, width - 34)
+        # One column per day when there is room; the other columns take about 44 cells.
+        chart_width = max(8, min(width - 44, snapshot.days))
         table = Table(box=None, padding=(0, 1), expand=False, show_edge=False)
         table.add_column(tr(lang, "dashboard.city"), no_wrap=True)
         table.add_column(tr(lang, "dashboard.coverage_chart"), no_wrap=True, style="green")
