@@ -1,11 +1,14 @@
 """Reading a finished run back: figures per day, events per day, and a trace still being written."""
 
+import datetime as dt
 import json
 
 import pytest
 
-from tui.replay import RunFolderError, RunRecord, TraceTail, parse_event
-from tui.timeline import ReplaySource
+from tui.replay import RunFolderError, RunRecord, TraceEvent, TraceTail, parse_event
+from tui.timeline import LiveSource, ReplaySource
+from twin.calendar import to_local
+from twin.sim.engine import Progress
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +87,6 @@ def test_trace_tail_waits_for_whole_line(tmp_path):
 
 
 def test_live_source_knows_cards_after_day_summary():
-    import datetime as dt
-
-    from twin.calendar import to_local
-    from twin.sim.engine import Progress
-    from tui.replay import TraceEvent
-    from tui.timeline import LiveSource
-
     start, end = to_local(dt.datetime(2020, 1, 6, 9)), to_local(dt.datetime(2020, 1, 9))
     live = LiveSource(start, end)
     live.progress(Progress(to_local(dt.datetime(2020, 1, 7)), start, end, 5))

@@ -73,15 +73,3 @@ def test_class_bindings_unchanged():
     localize_bindings(widget, "zh")
     assert Keyed.BINDINGS[0].description == "key.next_step"
 
-
-def test_sparkline_scales_to_top():
-    from tui.widgets.chart import sparkline
-
-    assert sparkline([0, 0.5, 1.0], 3, top=1.0) == "▁▄█"
-    assert sparkline([2, 4], 4, days=4) == "▄█  "
-
-
-def test_chart_bars_widen_with_room():
-    from tui.widgets.chart import _widened, column_values
-
-    assert _widened(column_values([1, 2], 8, 2), 8, 2) == [1, 1, 1, None, 2, 2, 2, None]
