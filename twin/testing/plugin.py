@@ -9,9 +9,8 @@ it then compares the run with ``tests/golden/<file name>.json``; run
 ``pytest --update-golden`` to write those files again after a change that is
 meant. Items are independent, so they spread over pytest-xdist workers.
 
-``tests/conftest.py`` registers this plugin, so ``pytest`` and ``make test``
-collect the scenarios. To run only the scenarios, name the plugin:
-``pytest -p twin.testing.plugin scenarios``.
+The repository's root ``conftest.py`` registers this plugin, so ``pytest``,
+``make test`` and ``pytest scenarios`` collect the scenarios.
 """
 
 from __future__ import annotations
