@@ -5,7 +5,7 @@ the summary counts and amounts, every money flow and every response code, at
 the scenario's regression scale. Wall-clock figures, the trace and the
 ledger's internal counts are left out. A regression run compares its part with
 the file and lists each figure that moved. After a change that is meant,
-``pytest -p twin.testing.plugin --update-golden scenarios`` writes the files again.
+``pytest --update-golden scenarios`` writes the files again.
 """
 
 from __future__ import annotations

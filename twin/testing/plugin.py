@@ -123,7 +123,7 @@ class ScenarioItem(pytest.Item):
         return path.relative_to(self.config.rootpath)
 
     def _update_command(self) -> str:
-        return f"pytest -p twin.testing.plugin --update-golden {self._relative(self.path)}"
+        return f"pytest --update-golden {self._relative(self.path)}"
 
 
 def _describe(result: dict) -> str:
