@@ -87,6 +87,11 @@ def test_without_teams_members_activate_at_branches(tmp_path):
     assert world.recorder.channels["counter"] + world.recorder.channels["smart_teller"] > 0
 
 
+def test_no_branch_visit_left_behind(tmp_path):
+    world, crowd = stepped(tmp_path, BRANCH)
+    assert crowd.branches.overdue(world.now().date()) == 0
+
+
 def test_branch_activations_record_waits(tmp_path):
     world, _ = stepped(tmp_path, BRANCH)
     assert sum(len(waits) for waits in world.recorder.all_waits.values()) > 0

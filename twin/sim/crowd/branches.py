@@ -64,6 +64,7 @@ class BranchNetwork:
         self._tellers: dict[int, simpy.Resource] = {}
         self._handlers: dict[str, Handler] = {}
         self._due: dict[dt.date, list[tuple[int, str]]] = defaultdict(list)
+        self._planned_through: dt.date | None = None
         county_count = len(crowd.province.division.counties)
         self._in_county = [np.flatnonzero(self.branches.county == county) for county in range(county_count)]
         self.visits = 0
@@ -73,7 +74,12 @@ class BranchNetwork:
         self._handlers[purpose] = handler
 
     def schedule(self, member: int, day: dt.date, purpose: str) -> None:
-        """Plan a visit of ``member`` to their home branch on ``day`` (or its next open day)."""
+        """Plan a visit of ``member`` to their home branch on ``day`` (or its next open day).
+
+        A visit for a day whose arrivals are already planned moves to the day after.
+        """
+        if self._planned_through is not None and day <= self._planned_through:
+            day = self._planned_through + dt.timedelta(days=1)
         self._due[day].append((member, purpose))
 
     def take_due_before(self, day: dt.date) -> list[tuple[int, str]]:
@@ -84,7 +90,12 @@ class BranchNetwork:
         return taken
 
     def pending(self) -> int:
+        """Return the number of visits planned and not yet made."""
         return sum(len(visits) for visits in self._due.values())
+
+    def overdue(self, day: dt.date) -> int:
+        """Return the number of visits still planned for a day before ``day`` (0 while the days run)."""
+        return sum(len(visits) for due, visits in self._due.items() if due < day)
 
     # Branch facts
 
@@ -109,6 +120,7 @@ class BranchNetwork:
     def plan_day(self, day: dt.date, first_second: float) -> list[Planned]:
         """Return the arrivals of the visits due today at branches that open today."""
         due = self._due.pop(day, [])
+        self._planned_through = day
         members, purposes, branches, times = [], [], [], []
         for member, purpose in due:
             branch = self.home_branch(member)

@@ -1,8 +1,8 @@
 """ETC (赣通卡) through the card: sign-up with a free OBU, then expressway tolls at 95%.
 
 Only members whose household owns a car sign up, with the scenario's
-``etc.uptake``, on a day an exponential :data:`SIGNUP_DELAY_DAYS` after their
-card became active; each gets an OBU. A signed member with an active card pays
+``etc.uptake``. A member signs on a day drawn from an exponential delay of
+mean :data:`SIGNUP_DELAY_DAYS` after the card became active, and gets an OBU. A signed member with an active card pays
 Poisson ``tolls_per_month`` tolls (spread evenly over the year), each a
 log-normal toll times the programme's ETC discount, cleared from the main
 account through the ETC clearing channel (no PIN, no chip).
@@ -50,7 +50,8 @@ class Etc:
         """Decide whether a member who just activated signs ETC, and when."""
         if not self.crowd.province.members.car_owner[member] or self._rng.random() >= self.behaviour.uptake:
             return
-        delay = int(self._rng.exponential(SIGNUP_DELAY_DAYS))
+        # At least a day later: today's sign-ups are already planned.
+        delay = max(1, int(self._rng.exponential(SIGNUP_DELAY_DAYS)))
         if before_run:
             self.state.etc[member] = True
         else:
@@ -74,14 +75,14 @@ class Etc:
 
         drivers = np.flatnonzero(self.state.etc & (self.state.card == CardState.ACTIVE))
         counts = self._rng.poisson(self.behaviour.tolls_per_month / _DAYS_PER_MONTH, len(drivers))
-        who = np.repeat(drivers, counts)
-        if len(who):
-            times = self._rng.random(len(who)) * DAY_SECONDS
+        payers = np.repeat(drivers, counts)
+        if len(payers):
+            times = self._rng.random(len(payers)) * DAY_SECONDS
             spec = self.behaviour.toll
-            tolls = np.maximum(1, np.rint(spec.median * np.exp(spec.sigma * self._rng.standard_normal(len(who)))))
+            tolls = np.maximum(1, np.rint(spec.median * np.exp(spec.sigma * self._rng.standard_normal(len(payers)))))
             keep = times >= first_second
-            who, times, tolls = who[keep], times[keep], tolls[keep].astype(np.int64)
-            plans.append(Planned(times, lambda row: self.toll(int(who[row]), int(tolls[row]))))
+            payers, times, tolls = payers[keep], times[keep], tolls[keep].astype(np.int64)
+            plans.append(Planned(times, lambda row: self.toll(int(payers[row]), int(tolls[row]))))
         return plans
 
     def toll(self, member: int, toll: int) -> None:

@@ -1,7 +1,7 @@
 """Faults of the scenario as the crowd meets them.
 
 The world's :class:`~twin.sim.faults.FaultSchedule` switches the core off for
-``core_unavailable`` windows (the switch answers 91 and reverses the requests
+``core_unavailable`` windows (the switch returns 91 and reverses the requests
 afterwards) and tells which branches ``branch_closed`` shuts. On top of it:
 
 ``core_slow``         each crowd request in the window gets a simulated latency,
@@ -19,7 +19,6 @@ so they are the same in every run of a scenario and seed.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 from typing import TYPE_CHECKING
 
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Faults", "SLOW_LATENCY_SIGMA"]
 
-log = logging.getLogger(__name__)
 
 #: Spread (sigma of the underlying normal) of latencies in a slow window.
 #: NOTE: a modelling estimate; a congested system has a long tail.

@@ -1,11 +1,11 @@
 """The rollout before the run: what waves that started earlier have done by its first moment.
 
 A wave may start before the run. Its unions that applied before the run's
-first day are played forward here, with the same draws as in the run but no
-simulated time: the cards whose production ended are issued, those activated
-by then are issued active with the member's PIN (their activation is not
-replayed through the core), and the rest wait, inactive, for their activation
-in the run. Batches still in production, hand-outs, on-site visits and branch
+first day are played forward here with the same draws as in the run, but
+without simulated time. Cards whose production ended are issued. Those
+activated by then are issued active with the member's PIN, because their
+activation is not replayed through the core. The rest wait, inactive, for
+their activation in the run. Batches still in production, hand-outs, on-site visits and branch
 visits that fall on or after the first day are left to the run. Members who
 went to a branch for an individual card before the run hold it, active.
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["load_history", "ONSITE_LAG_WORKING_DAYS"]
 
 #: Working days between a hand-out and the on-site team's visit, before the run.
-#: NOTE: a modelling estimate that stands in for the teams' queue, which is not replayed.
+#: NOTE: a modelling estimate used in place of the teams' queue, which is not replayed.
 ONSITE_LAG_WORKING_DAYS = (1, 10)
 
 

@@ -25,8 +25,8 @@ __all__ = ["population_params", "MIN_MERCHANTS"]
 # around it (the population defaults are 0.85 and 0.35 around 0.6).
 _APP_USE_HALF_SPREAD = 0.25
 
-#: Fewest merchants a sampled province keeps, about 20 per city, so that every
-#: city has designated merchants of several categories even at tiny scales.
+#: Minimum number of merchants in a sampled province, about 20 per city, so
+#: that every city has designated merchants of several categories at any scale.
 MIN_MERCHANTS = 220
 
 # The scenario's "other" employers are the population model's foreign-invested
@@ -46,7 +46,7 @@ def population_params(province: Province, scale: float, reference_date: dt.date)
     ``reference_date`` is the day members' ages are counted on (the run's first day).
     """
     population = province.population
-    given = population.model_fields_set
+    given_fields = population.model_fields_set
     values: dict[str, object] = {
         "members": population.members,
         "scale": scale,
@@ -54,18 +54,18 @@ def population_params(province: Province, scale: float, reference_date: dt.date)
     }
 
     # People.
-    if "city_weights" in given:
+    if "city_weights" in given_fields:
         values["city_residents"] = dict(population.city_weights)
-    if "class_ii_share" in given:
+    if "class_ii_share" in given_fields:
         values["class_i_share"] = 1.0 - population.class_ii_share
-    if "enrolled_share" in given:
+    if "enrolled_share" in given_fields:
         values["enrolled_share"] = population.enrolled_share
-    if "car_ownership" in given:
+    if "car_ownership" in given_fields:
         values["car_ownership"] = population.car_ownership
-    if "app_use" in given:
+    if "app_use" in given_fields:
         values["app_use_at_youngest"] = _share(population.app_use + _APP_USE_HALF_SPREAD)
         values["app_use_at_oldest"] = _share(population.app_use - _APP_USE_HALF_SPREAD)
-    if "employer_mix" in given:
+    if "employer_mix" in given_fields:
         values["employer_shares"] = _employer_shares(population.employer_mix)
 
     # Unions.

@@ -15,10 +15,10 @@ Each day, in numpy over the members whose card is active:
   channels members use, each Poisson at its daily rate.
 
 The core, not the crowd, decides which account pays (welfare first at a
-designated merchant, never split). A member knows roughly what the card holds:
-when neither account can pay, :data:`UNAWARE_SHARE` of them present the card
-anyway (and are declined 51); of the others, :data:`TOP_UP_SHARE` first put
-money on the main account at an ATM and then pay, and the rest pay another
+designated merchant, never split). Members have a rough idea of their
+balances. When neither account can pay, :data:`UNAWARE_SHARE` of them present
+the card anyway and are declined 51. Of the others, :data:`TOP_UP_SHARE` first
+put money on the main account at an ATM and then pay, and the rest pay another
 way, which is counted. Transit top-ups use the same rule.
 
 Approved purchases may be followed by a void the same day (``void_rate``), a
@@ -111,7 +111,12 @@ class Spending:
         return [plan for plan in plans if plan is not None]
 
     def first_deposit(self, member: int, branch: int | None, before_run: bool) -> None:
-        """A newly active member puts money on the main account: at the branch, at an ATM later, or (before the run) as it stands."""
+        """Put a newly active member's first money on the main account.
+
+        The member deposits at the branch counter, or at an ATM a few days
+        later, and a member active before the run starts with the amount as a
+        posted deposit.
+        """
         if self._rng.random() >= OPENING_DEPOSIT_SHARE:
             return
         amount = self._deposit_amount()
@@ -255,17 +260,18 @@ class Spending:
         """Draw today's events at ``rates`` per member; ``perform(member, amount, draws)`` carries each out."""
         rng = self._rng
         counts = rng.poisson(rates)
-        who = np.repeat(members, counts)
-        if not len(who):
+        actors = np.repeat(members, counts)
+        count = len(actors)
+        if not count:
             return None
-        times = rng.choice(24, len(who), p=self.hour_weights) * 3600.0 + rng.random(len(who)) * 3600.0
-        values = self._amounts(amounts, len(who)) if amounts is not None else np.zeros(len(who), dtype=np.int64)
-        draws = rng.random((len(who), 5))
+        times = rng.choice(24, count, p=self.hour_weights) * 3600.0 + rng.random(count) * 3600.0
+        values = self._amounts(amounts, count) if amounts is not None else np.zeros(count, dtype=np.int64)
+        draws = rng.random((count, 5))
         keep = times >= first_second
-        who, times, values, draws = who[keep], times[keep], values[keep], draws[keep]
+        actors, times, values, draws = actors[keep], times[keep], values[keep], draws[keep]
 
         def run(row: int) -> None:
-            perform(int(who[row]), int(values[row]), draws[row])
+            perform(int(actors[row]), int(values[row]), draws[row])
 
         return Planned(times, run)
 
@@ -282,7 +288,7 @@ class Spending:
         self.crowd.terminals.send(member, Kind.DEPOSIT, Channel.ATM, terminal, amount=amount)
 
     def _deposit_before_run(self, member: int, amount: int) -> None:
-        """Put the money a member holds at the run's start on the main account, within the daily limit."""
+        """Post a member's opening balance at the run's start as a deposit, within the daily limit."""
         world = self.world
         card = self.crowd.card(member)
         amount = min(amount, world.scenario.programme.class_ii_daily_limit)

@@ -1,21 +1,21 @@
 """The crowd's devices: they build each request as the terminal would and send it to the core.
 
 A POS or ATM reads the member's chip for an ARQC and takes the PIN on its PIN
-pad; every terminal numbers its messages with its own STAN. Chips exist only for
-members who use their card (:meth:`Terminals.chip` makes one on first use).
+pad. Every terminal numbers its messages with its own STAN. Chips exist only
+for members who use their card, because :meth:`Terminals.chip` makes one on
+first use.
 
 The link to the core may be slow or down (see :mod:`twin.sim.crowd.faults`).
 When the simulated latency of a request passes :data:`RESPONSE_TIMEOUT_SECONDS`,
-the core has decided the request but the terminal never sees the answer: it
-treats the request as failed and, for a request that moves money, sends a
-reversal (冲正) naming the original's STAN. A reversal answered 91 (issuer
-unavailable) waits and goes out again until the core answers it.
+the core has decided the request but the terminal never receives the response.
+The terminal treats the request as failed and, for a request that moves money,
+sends a reversal (冲正) naming the original's STAN. A reversal that gets 91
+(issuer unavailable) waits and goes out again until the core decides it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -28,14 +28,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Terminals", "RESPONSE_TIMEOUT_SECONDS", "REVERSAL_RETRY_SECONDS"]
 
-log = logging.getLogger(__name__)
 
 #: Seconds a terminal waits for the core's response before it gives up.
-#: NOTE: a modelling estimate; card switches stand in for a silent issuer after
-#: a few seconds, and terminals wait longer, so the twin uses one short value.
+#: NOTE: a modelling estimate. Card switches act for a silent issuer after a
+#: few seconds and terminals wait longer, so one short value covers both.
 RESPONSE_TIMEOUT_SECONDS = 5.0
 
-#: Seconds between two sends of a reversal that the core did not answer.
+#: Seconds between two sends of a reversal that the core did not decide.
 REVERSAL_RETRY_SECONDS = 60.0
 
 #: Requests that a terminal undoes with a reversal when their response is lost.
@@ -89,7 +88,7 @@ class Terminals:
                 # A replacement card takes over the e-purse, as the wallet account moved with it.
                 fresh.purse_balance = chip.purse_balance
             else:
-                # A new chip's purse holds what the wallet account holds: no fare is uncleared yet.
+                # A new chip's purse starts at the wallet account's balance, since no fare is uncleared yet.
                 fresh.purse_balance = self.world.ledger.account(card.accounts.transit_wallet).balance
             self._chips[member] = fresh
             chip = fresh
@@ -148,14 +147,14 @@ class Terminals:
         if latency <= RESPONSE_TIMEOUT_SECONDS:
             return response
 
-        # The core decided, but the answer never reached the terminal.
+        # The core decided, but the response never reached the terminal.
         self.crowd.world.recorder.count("core_timeouts")
         if request.kind in _REVERSIBLE:
             self.world.env.process(self._reverse(request, city))
         return None
 
     def _reverse(self, original: Request, city: str):
-        """Send a reversal for ``original`` once the terminal has timed out, until the core answers."""
+        """Send a reversal for ``original`` once the terminal has timed out, again until the core decides it."""
         env = self.world.env
         recorder = self.world.recorder
         yield env.timeout(RESPONSE_TIMEOUT_SECONDS)

@@ -9,9 +9,9 @@ their county (进贤县 pays the full fare). Fares come from
 :mod:`twin.sim.fares`.
 
 A ride is paid offline from the chip's e-purse. When the purse cannot pay,
-the rider first tops it up at a kiosk (a request through the core, from the
-main account to the wallet account, with the PIN); a rider the top-up fails
-pays cash, which is counted. At 23:30 the operator clears the day's rides:
+the rider first tops it up at a kiosk: a request with the PIN through the
+core, from the main account to the wallet account. A rider whose top-up
+fails pays cash, which is counted. At 23:30 the operator clears the day's rides:
 each one a transfer from the member's wallet account to the transit clearing
 account.
 """
@@ -90,17 +90,18 @@ class Transit:
         riders = np.flatnonzero(self.state.transit & (self.state.card == CardState.ACTIVE))
         plans = []
         counts = self._rng.poisson(self.behaviour.rides_per_day, len(riders))
-        who = np.repeat(riders, counts)
-        if len(who):
-            times = self._rng.choice(24, len(who), p=self._hours) * 3600.0 + self._rng.random(len(who)) * 3600.0
-            metro = self._rng.random(len(who)) < self.behaviour.metro_share
+        passengers = np.repeat(riders, counts)
+        if len(passengers):
+            count = len(passengers)
+            times = self._rng.choice(24, count, p=self._hours) * 3600.0 + self._rng.random(count) * 3600.0
+            metro = self._rng.random(count) < self.behaviour.metro_share
             median, sigma = METRO_DISTANCE_KM
-            distance = np.clip(median * np.exp(sigma * self._rng.standard_normal(len(who))), 1.0, 40.0)
+            distance = np.clip(median * np.exp(sigma * self._rng.standard_normal(count)), 1.0, 40.0)
             keep = times >= first_second
-            who, times, metro, distance = who[keep], times[keep], metro[keep], distance[keep]
+            passengers, times, metro, distance = passengers[keep], times[keep], metro[keep], distance[keep]
 
             def ride(row: int) -> None:
-                self.ride(int(who[row]), bool(metro[row]), float(distance[row]))
+                self.ride(int(passengers[row]), bool(metro[row]), float(distance[row]))
 
             plans.append(Planned(times, ride))
         if first_second <= CLEARING_AT:
@@ -132,8 +133,8 @@ class Transit:
         ledger = self.world.ledger
         room = self.rules.epurse_cap - ledger.account(card.accounts.transit_wallet).balance
         spec = self.behaviour.topup
-        wanted = int(round(spec.median * float(np.exp(spec.sigma * self._rng.standard_normal())), -2))
-        amount = min(max(wanted, 1000), room)
+        drawn = int(round(spec.median * float(np.exp(spec.sigma * self._rng.standard_normal())), -2))
+        amount = min(max(drawn, 1000), room)
         if amount < 100 or not self.crowd.spending.make_room(member, amount):
             return
         county = int(self.crowd.province.members.county[member])

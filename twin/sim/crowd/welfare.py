@@ -3,9 +3,9 @@
 The branch opens welfare accounts in bulk from a union's roster: with a batch
 application, and before each festival file for members who got their card
 another way. For each of the scenario's disbursements, ``participation`` of
-the selected unions pay; each uploads its file on one of the
-``lead_working_days`` working days before the festival date (on the date when
-that is 0), at a time in office hours. A file has a row for every member with a
+the selected unions pay. Each uploads its file in office hours on one of the
+``lead_working_days`` working days before the festival date, or on the date
+itself when that is 0. A file has a row for every member with a
 card and a welfare account, for the festival amount, cut so that no member gets
 more than the programme's ``welfare.yearly_cap`` in a calendar year.
 
@@ -93,7 +93,7 @@ class Welfare:
         return [Planned(times, upload)]
 
     def upload(self, union: int, disbursement: Disbursement) -> None:
-        """Prepare and upload a union's festival file; upload it again if a fault says so."""
+        """Prepare and upload a union's festival file, and upload it again under a duplicate-file fault."""
         members, amounts = self._rows(union, disbursement.amount)
         if not len(members):
             return
