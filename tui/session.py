@@ -130,6 +130,7 @@ class TrainerSession:
         self.next_index = 0
         self._planned = scenario.step_times()
         self._free_count = 0
+        self._closed = False
         self.crowd = start_crowd(self.world)
         self.synthetic_id = adopt_member(self.crowd) if self.crowd is not None else None
         if member_id is None and self.member_ids:
@@ -139,7 +140,10 @@ class TrainerSession:
         self.member_id = member_id
 
     def close(self) -> None:
-        """Close the ledger and remove the session's working folder."""
+        """Close the ledger and remove the session's working folder; a second call does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         self.reader.close()
         self.world.ledger.flush()
         self.world.ledger.store.close()

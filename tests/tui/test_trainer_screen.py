@@ -197,3 +197,16 @@ def test_cancelled_form_does_nothing(tmp_path):
         return type(pilot.app.screen).__name__, len(pilot.app.screen.session.reports)
 
     assert drive(make_app(str(DEMO), reports_dir=tmp_path), body) == ("TrainerScreen", 0)
+
+
+def test_leaving_closes_session(tmp_path):
+    async def body(pilot):
+        await open_trainer(pilot)
+        folder = pilot.app.screen.session.db_path.parent
+        await pilot.press("escape")
+        await settle(pilot)
+        return folder, type(pilot.app.screen).__name__
+
+    folder, screen = drive(make_app(str(DEMO), reports_dir=tmp_path), body)
+    assert screen == "PickerScreen"
+    assert not folder.exists()

@@ -111,3 +111,11 @@ def test_late_step_runs_now(session):
     report = session.next_step()
     assert report.late is True
     assert report.outcome.at == moved.outcome.at
+
+
+def test_close_removes_folder_once(demo):
+    session = TrainerSession(demo)
+    folder = session.db_path.parent
+    session.close()
+    session.close()
+    assert not folder.exists()

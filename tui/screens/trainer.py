@@ -51,6 +51,7 @@ class TrainerScreen(Screen):
         self.scenario = scenario
         self.session: TrainerSession | None = None
         self.busy = False
+        self._closing = False
         localize_bindings(self, self.app.lang)
 
     def compose(self) -> ComposeResult:
@@ -78,15 +79,31 @@ class TrainerScreen(Screen):
         self._open_session()
 
     def on_unmount(self) -> None:
-        if self.session is not None:
+        # A step still running in the worker closes the session when it ends.
+        self._closing = True
+        if self.session is not None and not self.busy:
             self.session.close()
 
     # The session
 
     @work(thread=True, exclusive=True, group="trainer")
     def _open_session(self) -> None:
-        session = TrainerSession(self.scenario)
-        self.app.call_from_thread(self._session_ready, session)
+        try:
+            session = TrainerSession(self.scenario)
+        except Exception as error:  # the UI edge: a world that cannot be built is shown, not raised
+            log.exception("trainer session for %s failed", self.scenario.name)
+            self._post(self._step_failed, error)
+            return
+        if self._closing or not self._post(self._session_ready, session):
+            session.close()
+
+    def _post(self, callback, *arguments) -> bool:
+        """Run ``callback`` in the UI thread; return False once the app has stopped."""
+        try:
+            self.app.call_from_thread(callback, *arguments)
+        except RuntimeError:
+            return False
+        return True
 
     def _session_ready(self, session: TrainerSession) -> None:
         if not self.is_mounted:
@@ -103,13 +120,16 @@ class TrainerScreen(Screen):
     @work(thread=True, exclusive=True, group="trainer")
     def _carry_out(self, step: Step | None) -> None:
         """Perform ``step``, or the next scripted step if None, in this worker thread."""
+        session = self.session
         try:
-            report = self.session.next_step() if step is None else self.session.perform(step)
+            report = session.next_step() if step is None else session.perform(step)
         except Exception as error:  # the UI edge: show it, keep the session
             log.exception("trainer step failed")
-            self.app.call_from_thread(self._step_failed, error)
-            return
-        self.app.call_from_thread(self._step_done, report)
+            callback, value = self._step_failed, error
+        else:
+            callback, value = self._step_done, report
+        if self._closing or not self._post(callback, value):
+            session.close()
 
     def _member_label(self, member_id: str) -> str:
         """Label a member in the chooser: id and masked name, and a mark for the crowd's member."""
@@ -131,7 +151,8 @@ class TrainerScreen(Screen):
 
     def _step_done(self, report: StepReport) -> None:
         self.busy = False
-        if not self.is_mounted:
+        if self._closing:
+            self.session.close()
             return
         self._refresh_steps(select_index=len(self.session.reports) - 1)
         if not report.outcome.ok:
@@ -139,9 +160,13 @@ class TrainerScreen(Screen):
 
     def _step_failed(self, error: Exception) -> None:
         self.busy = False
-        if self.is_mounted:
-            self._show_card_line()
+        if self._closing:
+            if self.session is not None:
+                self.session.close()
+            return
         self.notify(self.app.tr("error.step_failed", detail=str(error)), severity="error", timeout=10)
+        if self.session is not None:
+            self._show_card_line()
 
     # The list of steps
 
