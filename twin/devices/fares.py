@@ -24,14 +24,35 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
-__all__ = ["FareRules", "Mode", "bus_fare", "metro_fare", "metro_full_fare"]
-
-_YUAN = 100
-
+__all__ = ["FareRules", "MetroBand", "Mode", "bus_fare", "metro_fare", "metro_full_fare"]
 
 class Mode(StrEnum):
     BUS = "bus"
     METRO = "metro"
+
+
+@dataclass(frozen=True)
+class MetroBand:
+    """One distance band of the metro fare table, in fen and km.
+
+    The first band has a fixed ``fare`` for trips up to ``up_to_km``; each
+    later band adds ``step`` for every started ``every_km`` past the band
+    before it. The last band may be open-ended (``up_to_km`` of ``None``).
+    """
+
+    up_to_km: Decimal | None
+    fare: int | None = None
+    every_km: Decimal | None = None
+    step: int | None = None
+
+
+def _default_metro_bands() -> tuple[MetroBand, ...]:
+    return (
+        MetroBand(Decimal(6), fare=200),
+        MetroBand(Decimal(12), every_km=Decimal(6), step=100),
+        MetroBand(Decimal(28), every_km=Decimal(8), step=100),
+        MetroBand(None, every_km=Decimal(10), step=100),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,10 +66,8 @@ class FareRules:
     discount_city: str = "南昌市"
     #: Counties of that city where buses charge the union card the full fare.
     full_fare_counties: frozenset[str] = field(default_factory=lambda: frozenset({"进贤县"}))
-    #: (up to km, km per extra yuan) for each distance band after the first 6 km.
-    metro_bands: tuple[tuple[int, int], ...] = ((12, 6), (28, 8), (0, 10))
-    metro_base_fare: int = 200
-    metro_base_km: int = 6
+    #: The metro fare table, bands in increasing order of distance.
+    metro_bands: tuple[MetroBand, ...] = field(default_factory=_default_metro_bands)
 
 
 def bus_fare(city: str, county: str, rules: FareRules = FareRules()) -> int:
@@ -61,16 +80,17 @@ def bus_fare(city: str, county: str, rules: FareRules = FareRules()) -> int:
 def metro_full_fare(distance_km: Decimal | int | float | str, rules: FareRules = FareRules()) -> int:
     """Return the metro fare for a ride of ``distance_km`` before any discount, in fen."""
     distance = _distance(distance_km)
-    fare = rules.metro_base_fare
-    start = Decimal(rules.metro_base_km)
-    for end, step in rules.metro_bands:
-        if distance <= start:
+    fare = 0
+    start = Decimal(0)
+    for band in rules.metro_bands:
+        if band.fare is not None:
+            fare = band.fare
+        elif distance > start:
+            upper = distance if band.up_to_km is None else min(distance, band.up_to_km)
+            fare += int(((upper - start) / band.every_km).to_integral_value(ROUND_CEILING)) * band.step
+        if band.up_to_km is None or distance <= band.up_to_km:
             break
-        upper = distance if end == 0 else min(distance, Decimal(end))
-        fare += int(((upper - start) / step).to_integral_value(ROUND_CEILING)) * _YUAN
-        if end == 0:
-            break
-        start = Decimal(end)
+        start = band.up_to_km
     return fare
 
 

@@ -1,51 +1,56 @@
-"""Nanchang transit fares for union members.
+"""Transit fares of a scenario: its fare table handed to the transit devices' rules.
 
-Buses charge the base fare times the member discount (70%), except in the
-counties exempted by the scenario (进贤县 by default), where members pay the
-full fare. Metro fares grow with distance in bands (2 yuan up to 6 km, then
-1 yuan more per 6 km to 12 km, per 8 km to 28 km and per 10 km beyond) and
-members pay 90% of the band fare. Fares are rounded half up to the fen.
+The fares themselves are computed by :mod:`twin.devices.fares`; this module
+builds their :class:`~twin.devices.fares.FareRules` from the scenario's
+``programme.transit`` section, for rides in Nanchang.
 """
 
 from __future__ import annotations
 
-import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from twin.devices import fares
 from twin.scenario.programme import TransitRules
 
-__all__ = ["bus_fare", "metro_full_fare", "metro_fare"]
+__all__ = ["fare_rules", "bus_fare", "metro_fare"]
+
+_CITY = "南昌市"
 
 
-def bus_fare(rules: TransitRules, county: str | None) -> int:
-    """Return a member's bus fare in fen in ``county`` (None: a city district)."""
-    if county is not None and county in rules.bus_discount_exempt:
-        return rules.bus_base_fare
-    return _times(rules.bus_base_fare, rules.bus_discount)
+_built: dict[int, tuple[TransitRules, fares.FareRules]] = {}
 
 
-def metro_full_fare(rules: TransitRules, distance_km: Decimal) -> int:
-    """Return the metro fare in fen before the member discount."""
-    distance = Decimal(distance_km)
-    fare = 0
-    previous_end = Decimal(0)
-    for band in rules.metro_fares:
-        if band.fare is not None:
-            fare = band.fare
-        else:
-            covered = (min(distance, band.up_to_km) if band.up_to_km is not None else distance) - previous_end
-            if covered > 0:
-                fare += band.step * math.ceil(covered / band.every_km)
-        if band.up_to_km is None or distance <= band.up_to_km:
-            break
-        previous_end = band.up_to_km
-    return fare
+def fare_rules(transit: TransitRules) -> fares.FareRules:
+    """Return the devices' fare rules for a scenario's transit section (built once per section)."""
+    cached = _built.get(id(transit))
+    if cached is not None and cached[0] is transit:
+        return cached[1]
+    rules = _build(transit)
+    if len(_built) > 64:
+        _built.clear()
+    _built[id(transit)] = (transit, rules)
+    return rules
 
 
-def metro_fare(rules: TransitRules, distance_km: Decimal) -> int:
-    """Return a member's metro fare in fen for a trip of ``distance_km``."""
-    return _times(metro_full_fare(rules, distance_km), rules.metro_discount)
+def _build(transit: TransitRules) -> fares.FareRules:
+    return fares.FareRules(
+        bus_base_fare=transit.bus_base_fare,
+        bus_discount=Decimal(transit.bus_discount),
+        metro_discount=Decimal(transit.metro_discount),
+        discount_city=_CITY,
+        full_fare_counties=frozenset(transit.bus_discount_exempt),
+        metro_bands=tuple(
+            fares.MetroBand(band.up_to_km, fare=band.fare, every_km=band.every_km, step=band.step)
+            for band in transit.metro_fares
+        ),
+    )
 
 
-def _times(fen: int, factor: Decimal) -> int:
-    return int((Decimal(fen) * Decimal(factor)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def bus_fare(transit: TransitRules, county: str | None) -> int:
+    """Return a member's fare in fen for a Nanchang bus ride in ``county`` (None: a city district)."""
+    return fares.bus_fare(_CITY, county or "", fare_rules(transit))
+
+
+def metro_fare(transit: TransitRules, distance_km: Decimal) -> int:
+    """Return a member's fare in fen for a Nanchang metro trip of ``distance_km``."""
+    return fares.metro_fare(distance_km, _CITY, fare_rules(transit))
