@@ -5,13 +5,11 @@ from tui_support import small_crowd
 
 from tui.actions import build_step, field_defaults
 from tui.session import TrainerSession
-from twin.scenario import parse_scenario
 
 
 @pytest.fixture(scope="module")
 def session():
-    scenario = parse_scenario(small_crowd(), "small_crowd.yaml")
-    session = TrainerSession(scenario)
+    session = TrainerSession(small_crowd())
     session.follow(session.synthetic_id)
     yield session
     session.close()

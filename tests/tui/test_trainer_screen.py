@@ -14,6 +14,7 @@ from tui_support import (
 
 from tui.screens.actions import ActionForm, ActionMenu
 from tui.screens.ledger import LedgerScreen
+from tui.screens.trainer import TrainerScreen
 
 
 async def open_trainer(pilot):
@@ -174,15 +175,13 @@ def test_trainer_ledger(tmp_path):
 
 
 def test_crowd_member_in_chooser(tmp_path):
-    scenario = tmp_path / "small_crowd.yaml"
-    scenario.write_text(small_crowd(), encoding="utf-8")
-
     async def body(pilot):
-        await open_trainer(pilot)
+        await pilot.app.push_screen(TrainerScreen(small_crowd()))
+        await settle(pilot)
         select = pilot.app.screen.query_one("#member", Select)
         return [str(label) for label, _ in select._options if _ is not Select.NULL]
 
-    labels = drive(make_app(str(scenario), reports_dir=tmp_path, scenarios_dir=tmp_path), body)
+    labels = drive(make_app(reports_dir=tmp_path), body)
     assert [label.split()[0] for label in labels[:2]] == ["m1", "m2"]
     assert labels[2].startswith("合成会员 ")
 

@@ -11,11 +11,13 @@ SCENARIOS = ROOT / "scenarios"
 DEMO = SCENARIOS / "lifecycle_demo.yaml"
 
 
-def small_crowd() -> str:
-    """Return a crowd scenario's text shrunk to a tenth of its members, so it starts in about a second."""
-    text = (SCENARIOS / "fault_duplicate_file.yaml").read_text(encoding="utf-8")
-    assert "scale: 0.002" in text, "the crowd scenario's scale moved; shrink it another way"
-    return text.replace("scale: 0.002", "scale: 0.0002")
+def small_crowd():
+    """Return a crowd scenario with named members at its regression scale, so it starts in about a second."""
+    from twin.scenario import load_scenario
+
+    scenario = load_scenario(SCENARIOS / "fault_duplicate_file.yaml", "zh")
+    province = scenario.province.model_copy(update={"scale": scenario.province.regression_scale})
+    return scenario.model_copy(update={"province": province})
 
 
 def make_app(target=None, lang="zh", *, reports_dir: Path, scenarios_dir: Path = SCENARIOS) -> TwinApp:
