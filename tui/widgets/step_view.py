@@ -27,11 +27,12 @@ from twin.scenario import Step
 
 __all__ = ["StepView", "report_text", "plan_text", "step_summary"]
 
-#: Step fields shown in the request, in this order (member and merchant are shown apart).
+#: Step fields shown in the request, in this order. Member and merchant are shown apart, and so
+#: are terminal and STAN, from what the request carried.
 _REQUEST_FIELDS = (
     "amount", "account", "from_", "to", "channel", "mode", "county", "distance_km", "section",
     "of", "union", "members", "rows", "branch", "initial_pin", "pin", "old", "new",
-    "days", "hours", "minutes", "working_days", "until", "terminal", "stan", "file_id",
+    "days", "hours", "minutes", "working_days", "until", "file_id",
 )
 _PIN_FIELDS = ("initial_pin", "pin", "old", "new")
 _CHOICE_FIELDS = ("account", "from_", "channel", "mode")
