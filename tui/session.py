@@ -7,11 +7,11 @@ as in a run, so the core, the ledger and the bank's own processes (card
 production, hold expiry) behave exactly as they do there. Simulated time moves
 only forward: a scripted step whose time has passed happens at once.
 
-For every step the session keeps a :class:`StepReport`. It has the request as
-the card holder made it (card number masked) and the core's decision. It also
-has the ledger transfers the step posted, and the balances of the member's
-accounts and of their union before and after. Only the member the trainer follows is named in full;
-every other person's name is masked.
+For every step the session keeps a :class:`~tui.stepreport.StepReport`. It
+has the request as the card holder made it (card number masked) and the core's
+decision. It also has the ledger transfers the step posted, and the balances of
+the member's accounts and of their union before and after. Only the member the
+trainer follows is named in full; every other person's name is masked.
 """
 
 from __future__ import annotations
@@ -20,10 +20,17 @@ import datetime as dt
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.ledgerdb import LedgerReader
+from tui.stepreport import (
+    BALANCE_KINDS,
+    AccountRef,
+    MerchantView,
+    StepReport,
+    TransferLine,
+    balance_lines,
+)
 from tui.synthetic import adopt_member, start_crowd, sync_pin
 from tui.text import masked_name, masked_pan
 from twin.calendar import to_local
@@ -34,86 +41,12 @@ from twin.sim.script.outcome import StepOutcome
 from twin.sim.script.runner import ScriptRunner
 from twin.sim.world import World
 
-__all__ = ["TrainerSession", "StepReport", "BalanceLine", "TransferLine", "AccountRef", "MerchantView", "BALANCE_KINDS"]
+__all__ = ["TrainerSession", "FREE_ACTION_GAP"]
 
 log = logging.getLogger(__name__)
 
-#: The accounts shown for a member: the card's three and their union's corporate account.
-BALANCE_KINDS = ("main", "welfare", "transit_wallet", "corporate")
-
 #: Simulated time between two free actions, so each has its own moment in the log.
 FREE_ACTION_GAP = dt.timedelta(minutes=1)
-
-
-@dataclass(frozen=True)
-class AccountRef:
-    """One side of a transfer: the account, what it is for and whose it is.
-
-    ``owner_kind`` is the first part of the ledger's owner field (``member``,
-    ``union``, ``merchant``, ``bank`` ...). ``owner_name`` is the name to show,
-    empty for the bank's own accounts.
-    """
-
-    id: int
-    code: str
-    owner_kind: str
-    owner_name: str
-
-
-@dataclass(frozen=True)
-class TransferLine:
-    id: int
-    debit: AccountRef
-    credit: AccountRef
-    amount: int
-    code: str
-    flags: int
-    pending_id: int
-
-
-@dataclass(frozen=True)
-class BalanceLine:
-    """A posted balance before and after a step; ``available`` also subtracts open holds."""
-
-    kind: str
-    account_id: int
-    before: int | None
-    after: int | None
-    available: int | None
-
-
-@dataclass(frozen=True)
-class MerchantView:
-    id: str
-    name: str
-    designated: bool
-    mcc: str
-
-
-@dataclass
-class StepReport:
-    """The result of one step, in the terms a trainer explains to a class."""
-
-    index: int
-    step: Step
-    outcome: StepOutcome
-    scripted: bool
-    late: bool
-    member_id: str | None
-    member_name: str
-    pan: str | None
-    card_status: str | None
-    new_pan: str | None = None
-    merchant: MerchantView | None = None
-    transfers: list[TransferLine] = field(default_factory=list)
-    balances: list[BalanceLine] = field(default_factory=list)
-
-    @property
-    def welfare_before(self) -> int | None:
-        for line in self.balances:
-            if line.kind == "welfare":
-                return line.before
-        return None
 
 
 class TrainerSession:
@@ -293,7 +226,7 @@ class TrainerSession:
             new_pan=new_pan if pan and new_pan != pan else None,
             merchant=self._merchant_of(step),
             transfers=self._transfers(seq, outcome, before, after),
-            balances=_balance_lines(before, after),
+            balances=balance_lines(before, after),
         )
         self.reports.append(report)
         log.debug("trainer step %d %s: %s %s", index, step.do, outcome.response, outcome.reason)
@@ -394,21 +327,3 @@ class TrainerSession:
             candidate = f"trainer-{self._free_count}"
             if candidate not in self.runner.by_id:
                 return candidate
-
-
-def _balance_lines(before: dict, after: dict) -> list[BalanceLine]:
-    lines = []
-    for kind in BALANCE_KINDS:
-        old, new = before.get(kind), after.get(kind)
-        if old is None and new is None:
-            continue
-        lines.append(
-            BalanceLine(
-                kind,
-                (new or old)[0],
-                None if old is None else old[1],
-                None if new is None else new[1],
-                None if new is None else new[2],
-            )
-        )
-    return lines

@@ -15,7 +15,7 @@ import datetime as dt
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 from twin.i18n import catalogue, t
 from twin.ledger import TransferFlags
 from twin.money import format_yuan

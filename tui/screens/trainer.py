@@ -24,7 +24,8 @@ from textual.widgets import Button, Footer, Header, Label, OptionList, Select, S
 from textual.widgets.option_list import Option
 
 from tui.actions import FREE_ACTIONS
-from tui.session import StepReport, TrainerSession
+from tui.session import TrainerSession
+from tui.stepreport import StepReport
 from tui.text import action_label, localize_bindings, masked_name, moment_text, yuan
 from tui.widgets.step_view import StepView, step_summary
 from twin.scenario import Scenario, Step

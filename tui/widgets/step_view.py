@@ -1,6 +1,6 @@
 """The trainer's view of a step: the request, the decision and its rule, transfers and balances.
 
-:func:`report_text` draws a step that was done (a :class:`~tui.session.StepReport`),
+:func:`report_text` draws a step that was done (a :class:`~tui.stepreport.StepReport`),
 :func:`plan_text` one of the script still to come. Card numbers are masked and
 PINs are never shown, only that one was entered.
 """
@@ -11,7 +11,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.session import MerchantView, StepReport, TrainerSession, TransferLine
+from tui.session import TrainerSession
+from tui.stepreport import MerchantView, StepReport, TransferLine
 from tui.text import (
     action_label,
     explain_reason,
