@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from stdnum import luhn
 
-from twin.devices import pan as cards
+from twin import pan as cards
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ import datetime as dt
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 
-from twin.pan import mask_pan
 from twin.i18n import catalogue, t
 from twin.ledger import TransferFlags
 from twin.money import format_yuan
+from twin.pan import mask_pan
 from twin.population.identity import mask_name
 
 __all__ = [

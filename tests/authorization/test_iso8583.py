@@ -8,7 +8,7 @@ from twin.authorization import crypto
 from twin.authorization import iso8583 as messages
 from twin.authorization.crypto import Algorithm, CryptogramData, IssuerKeys
 from twin.authorization.iso8583 import DecodeError, EncodeError, OriginalData, TlvError
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 
 SM4, TDES = Algorithm.SM4, Algorithm.TDES
 PAN = "6217990000000012340"

@@ -9,7 +9,7 @@ import pytest
 from twin.authorization import AccountType, Channel, Kind, Request, ResponseCode
 from twin.authorization.pin import INITIAL_PIN
 from twin.calendar import TZ
-from twin.devices.pan import make_pan
+from twin.pan import make_pan
 
 from .conftest import UN
 

@@ -185,7 +185,7 @@ def test_clearing_short_wallet_pays_part(branch, kiosk):
 
 def test_clearing_unknown_card(branch):
     from twin.devices.card import EmulatedCard
-    from twin.devices.pan import make_pan
+    from twin.pan import make_pan
 
     stranger = EmulatedCard(make_pan(424242), "01", "3001", bytes(16), branch.bank.keys.algorithm, purse_balance=500)
     bus = gate(branch)

@@ -12,7 +12,7 @@ from twin.authorization.codes import ResponseCode as C
 from twin.authorization.crypto import derive_session_key, verify_arqc
 from twin.authorization.issuer import CardRecord, CardStatus, Issuer
 from twin.authorization.requests import CNY, Channel, Kind, Request
-from twin.devices.pan import expiry_last_day, is_luhn_valid
+from twin.pan import expiry_last_day, is_luhn_valid
 
 __all__ = ["check_format", "check_card_status", "check_chip", "check_pin", "needs_pin", "needs_chip"]
 

@@ -28,7 +28,6 @@ from twin.authorization.pin import (
     pin_policy_problem,
 )
 from twin.calendar import from_epoch_micros
-from twin.devices.pan import DEFAULT_BIN, make_expiry, make_pan, mask_pan
 from twin.ledger import (
     Account,
     AccountClass,
@@ -43,6 +42,7 @@ from twin.ledger import (
     close_card_accounts,
     replace_card_accounts,
 )
+from twin.pan import DEFAULT_BIN, make_expiry, make_pan, mask_pan
 
 __all__ = ["Campaign", "CardRecord", "CardStatus", "Issuer", "IssuerSettings", "Merchant", "SystemAccounts"]
 

@@ -36,7 +36,7 @@ from twin.authorization.records import AuthorizationRecord, DuplicateCache
 from twin.authorization.requests import Request, Response
 from twin.calendar import local_day_index
 from twin.clock import Clock
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 
 __all__ = ["AuthorizationCore", "CoreSettings"]
 

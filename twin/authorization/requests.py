@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from twin.authorization.codes import ResponseCode
 from twin.authorization.crypto import CryptogramData
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 
 __all__ = ["Kind", "Channel", "AccountType", "ChipData", "Request", "Response", "CNY"]
 

@@ -45,8 +45,8 @@ from pathlib import Path
 
 from twin.authorization import CardRecord, CardStatus, Issuer
 from twin.calendar import CalendarRangeError, from_epoch_micros, holiday_name
-from twin.devices.pan import mask_pan
 from twin.ledger import Transfer, TransferCode, TransferResult
+from twin.pan import mask_pan
 
 __all__ = [
     "DisbursementFileError",

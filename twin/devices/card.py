@@ -26,7 +26,7 @@ from twin.authorization.crypto import (
 )
 from twin.authorization.pin import encrypt_pin_block
 from twin.authorization.requests import ChipData
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 
 if TYPE_CHECKING:
     from twin.authorization.issuer import CardRecord, Issuer

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from twin.devices.card import EmulatedCard
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 
 __all__ = ["CardStore", "CardStoreError"]
 

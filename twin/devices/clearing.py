@@ -16,9 +16,9 @@ import logging
 from dataclasses import dataclass, field
 
 from twin.authorization import Issuer
-from twin.devices.pan import mask_pan
 from twin.devices.transit import ClearingBatch, FareRecord
 from twin.ledger import AccountStatus, Transfer, TransferCode, TransferFlags, TransferResult
+from twin.pan import mask_pan
 
 __all__ = ["ClearingException", "ClearingReport", "TransitClearing"]
 

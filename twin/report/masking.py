@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from twin.devices.pan import mask_pan
+from twin.pan import mask_pan
 from twin.population.identity import mask_id_number, mask_name
 
 __all__ = ["mask_detail", "mask_text", "PERSONAL_KEYS"]
