@@ -105,8 +105,8 @@ class LiveSource:
         self.authorizations_per_day: list[float] = []
         self.events: list[TraceEvent] = []
         self._authorizations = 0
-        # NOTE: the recorder writes the trace through a buffer, so a small run's day
-        # summaries may reach the file only when the run ends.
+        # Card counts arrive with each day's summary in the trace, which the
+        # recorder flushes when it closes a day.
         self._stock: dict[str, int] = {}
 
     def progress(self, report: Progress) -> None:

@@ -193,6 +193,9 @@ class Recorder:
         self.waits = defaultdict(list)
         self._trace_today = 0
         self.event(date, "day", summary={key: sum(self.stock[c][key] for c in cities) for key in _CUMULATIVE})
+        # A live viewer reads the trace while the run goes on: hand it each whole day.
+        if self._trace is not None:
+            self._trace.flush()
 
     def event(self, moment: dt.datetime | dt.date, kind: str, **data) -> None:
         """Write one event to the trace (at most a fixed number per day, the rest counted)."""
