@@ -13,6 +13,10 @@ exponential time around the scenario's ``service_minutes``. The purpose's
 handler runs when service ends, and the wait is recorded. A visit due on a day
 the branch does not open moves to its next open day; a visit that finds the
 branch shut by a fault is postponed the same way and counted.
+
+NOTE: the branch network is physical and not scaled with the members, so in a
+sampled run desks are seldom busy and waits stay near zero. Queue figures
+mean something only near full scale.
 """
 
 from __future__ import annotations
