@@ -18,7 +18,7 @@ def demo():
 @pytest.fixture(scope="session")
 def finished_run(tmp_path_factory, demo) -> Path:
     """A run folder of the lifecycle demo, written once per test session."""
-    folder = tmp_path_factory.mktemp("runs") / "lifecycle-demo"
+    folder = tmp_path_factory.mktemp("runs") / "lifecycle_demo"
     run_scenario(demo, folder)
     return folder
 
@@ -27,5 +27,5 @@ def finished_run(tmp_path_factory, demo) -> Path:
 def reports(tmp_path, finished_run) -> Path:
     """A reports folder holding a copy of the finished demo run."""
     folder = tmp_path / "reports"
-    shutil.copytree(finished_run, folder / "lifecycle-demo")
+    shutil.copytree(finished_run, folder / "lifecycle_demo")
     return folder

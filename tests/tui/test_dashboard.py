@@ -10,7 +10,7 @@ from tui.widgets.figures import FiguresPanel
 
 
 def replay_app(reports):
-    return make_app(str(reports / "lifecycle-demo"), reports_dir=reports)
+    return make_app(str(reports / "lifecycle_demo"), reports_dir=reports)
 
 
 def status(pilot) -> str:
@@ -109,7 +109,7 @@ def test_event_filter(reports):
         return every, rows
 
     every, rows = drive(replay_app(reports), body)
-    assert every == min(len(RunRecord.load(reports / "lifecycle-demo").events), SHOWN_EVENTS)
+    assert every == min(len(RunRecord.load(reports / "lifecycle_demo").events), SHOWN_EVENTS)
     assert [(row[0], row[1].plain) for row in rows] == [
         ("2020-01-21 10:00", "step"),
         ("2020-01-21 09:30", "step"),
@@ -128,7 +128,7 @@ def test_event_type_filter(reports):
 
     kinds, count = drive(replay_app(reports), body)
     assert kinds == {"day"}
-    assert count == RunRecord.load(reports / "lifecycle-demo").days
+    assert count == RunRecord.load(reports / "lifecycle_demo").days
 
 
 def test_ledger_key(reports):
@@ -141,7 +141,7 @@ def test_ledger_key(reports):
 
 def test_live_run_stays_responsive(tmp_path, demo):
     """While the run's thread is held inside run_scenario, keys and timers are still handled."""
-    out = tmp_path / "reports" / "lifecycle-demo"
+    out = tmp_path / "reports" / "lifecycle_demo"
 
     async def body(pilot):
         app = pilot.app
@@ -193,7 +193,7 @@ def test_live_run_stays_responsive(tmp_path, demo):
 
 
 def test_leaving_live_run_interrupts_it(tmp_path, demo):
-    out = tmp_path / "reports" / "lifecycle-demo"
+    out = tmp_path / "reports" / "lifecycle_demo"
 
     async def body(pilot):
         screen = DashboardScreen(scenario=demo, out_dir=out, paused=True)

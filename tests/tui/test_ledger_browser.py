@@ -6,7 +6,7 @@ from tui_support import drive, make_app, settle, shown
 
 def ledger_app(reports):
     app = make_app(reports_dir=reports)
-    app.call_later(app.open_ledger, reports / "lifecycle-demo" / "ledger.db", "lifecycle-demo")
+    app.call_later(app.open_ledger, reports / "lifecycle_demo" / "ledger.db", "lifecycle_demo")
     return app
 
 

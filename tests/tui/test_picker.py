@@ -124,5 +124,5 @@ def test_run_folder_target_opens_replay(reports):
     async def body(pilot):
         return [type(screen).__name__ for screen in pilot.app.screen_stack]
 
-    stack = drive(make_app(str(reports / "lifecycle-demo"), reports_dir=reports), body)
+    stack = drive(make_app(str(reports / "lifecycle_demo"), reports_dir=reports), body)
     assert stack == ["Screen", "PickerScreen", "DashboardScreen"]

@@ -68,12 +68,12 @@ def test_action_form(snap_compare, scenarios, tmp_path):
 
 
 def test_dashboard_replay(snap_compare, scenarios, reports):
-    app = make_app(str(reports / "lifecycle-demo"), reports_dir=reports, scenarios_dir=scenarios)
+    app = make_app(str(reports / "lifecycle_demo"), reports_dir=reports, scenarios_dir=scenarios)
     assert snap_compare(app)
 
 
 def test_dashboard_events(snap_compare, scenarios, reports):
-    app = make_app(str(reports / "lifecycle-demo"), reports_dir=reports, scenarios_dir=scenarios)
+    app = make_app(str(reports / "lifecycle_demo"), reports_dir=reports, scenarios_dir=scenarios)
 
     async def run_before(pilot):
         await pilot.press("3")
@@ -87,7 +87,7 @@ def test_ledger_browser(snap_compare, scenarios, reports):
     app = make_app(reports_dir=reports, scenarios_dir=scenarios)
 
     async def run_before(pilot):
-        pilot.app.open_ledger(reports / "lifecycle-demo" / "ledger.db", "lifecycle-demo")
+        pilot.app.open_ledger(reports / "lifecycle_demo" / "ledger.db", "lifecycle_demo")
         await settle(pilot)
 
     assert snap_compare(app, run_before=run_before)

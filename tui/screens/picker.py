@@ -177,7 +177,7 @@ class PickerScreen(Screen):
             + "\n"
         )
         text.append(tr("picker.steps", count=len(scenario.script)) + "\n")
-        folder = self.app.reports_dir / scenario.name
+        folder = self.app.reports_dir / entry.path.stem
         if is_run_folder(folder):
             text.append(tr("picker.last_run", path=_shown_folder(folder)) + "\n", style="green")
         return text
@@ -205,7 +205,7 @@ class PickerScreen(Screen):
         entry = self._valid_scenario()
         if entry is None:
             return
-        out_dir = self.app.reports_dir / entry.scenario.name
+        out_dir = self.app.reports_dir / entry.path.stem
         self.app.push_screen(DashboardScreen(scenario=entry.scenario, out_dir=out_dir))
 
     def action_trainer(self) -> None:
@@ -244,7 +244,7 @@ class PickerScreen(Screen):
             return self.current_run.path
         entry = self.current_scenario
         if entry is not None and entry.ok:
-            folder = self.app.reports_dir / entry.scenario.name
+            folder = self.app.reports_dir / entry.path.stem
             if is_run_folder(folder):
                 return folder
             self.notify(self.app.tr("error.no_run", name=entry.title, path=str(folder)), severity="warning")
