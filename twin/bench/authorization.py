@@ -53,7 +53,7 @@ __all__ = [
 
 _START = dt.datetime(2020, 1, 24, 10, 0, tzinfo=TZ)  # New Year's Eve of the 2020 Spring Festival
 _PIN = "135790"
-_MAIN_FUNDS = 900_000  # fen per card: within one class II day's outflow limit
+_MAIN_FUNDS = 900_000  # fen per card: a deposit within one class II day's inflow and outflow limits
 _WELFARE_FUNDS = 50_000
 _AMOUNT = 100  # fen, one small purchase
 
@@ -203,12 +203,14 @@ class _Programme:
         with ledger.batch():
             for index in range(cards):
                 record, chip = self.bank.issue_card(f"m{index}", batch=False, pin=_PIN, welfare=True)
-                ledger.create_transfers([
+                results = ledger.create_transfers([
                     Transfer(ledger.new_id(), issuer.system.bank_cash, record.accounts.main, _MAIN_FUNDS,
-                             TransferCode.FUNDING),
+                             TransferCode.DEPOSIT),
                     Transfer(ledger.new_id(), union, record.accounts.welfare, _WELFARE_FUNDS,
                              TransferCode.DISBURSEMENT),
                 ])
+                if not all(result.ok for result in results):
+                    raise RuntimeError(f"benchmark card {index} could not be funded: {results}")
                 self.chips.append(chip)
         self.today = _START.date()
         self._unpredictable = np.random.default_rng(seed).bytes(4)
