@@ -149,3 +149,19 @@ expect:
 """,
     )
     assert [failure.field for failure in result.failures] == ["metrics.cards_issued"]
+
+
+def test_interest_credited_on_quiet_day_after_period(tmp_path):
+    # 10,000 yuan from 6 January to 20 March 2020 (75 days of a leap year):
+    # 1,000,000 fen x 75 / 366 x 0.35% = 717.2 fen, credited on 21 March
+    # although nothing else happens that day.
+    text = BASE.replace("2020-01-20T00:00", "2020-03-23T00:00") + textwrap.dedent(
+        """
+        script:
+          - {do: issue_card, member: m1, branch: b1, pin: "246810"}
+          - {do: deposit, member: m1, amount: 10000}
+          - {do: advance, until: "2020-03-21 12:00", expect: {balances: {m1: {main: 10007.17}}}}
+        """
+    )
+    result = run_scenario(parse_scenario(text, "t.yaml"), tmp_path / "run")
+    assert result.failures == []

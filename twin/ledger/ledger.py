@@ -211,6 +211,19 @@ class Ledger:
             self._maybe_flush()
             return expired
 
+    def run_due(self) -> None:
+        """Do the work that time alone makes due: expire timed-out holds and credit
+        the interest of every period that ended before today.
+
+        Transfers trigger the same work, so calling this is needed only where
+        days can pass with no transfer, as in a quiet simulated night.
+        """
+        with self._lock:
+            now = self._now()
+            self._expire_due(now)
+            self._settle_due(now)
+            self._maybe_flush()
+
     # Interest
 
     def settle_interest(self, period_end: dt.date) -> list[Transfer]:

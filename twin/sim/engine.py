@@ -113,7 +113,7 @@ def run_scenario(
 
     # Close the books: expire what is due, write everything, audit.
     with world.ledger.batch():
-        world.ledger.expire_pending()
+        world.ledger.run_due()
     world.ledger.flush()
     recorder.close_day(finished_at.date())
     audit = verify_store(world.ledger.store)
@@ -160,7 +160,7 @@ def _advance_by_days(world: World, end: dt.datetime, progress) -> None:
         target = min(stop, world.clock.at(next_midnight))
         with world.ledger.batch():
             env.run(until=target)
-            world.ledger.expire_pending()
+            world.ledger.run_due()
         if env.now >= world.clock.at(next_midnight):
             world.recorder.close_day(today)
         if progress is not None:
