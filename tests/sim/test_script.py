@@ -165,3 +165,15 @@ def test_interest_credited_on_quiet_day_after_period(tmp_path):
     )
     result = run_scenario(parse_scenario(text, "t.yaml"), tmp_path / "run")
     assert result.failures == []
+
+
+def test_closure_payout_counted(tmp_path):
+    result = run_text(
+        tmp_path,
+        ISSUED
+        + """
+  - {do: close_card, member: m1, expect: {approved: true, balances: {u1: {corporate: 10000}}}}
+""",
+    )
+    assert result.failures == []
+    assert result.metrics["flows"]["closure_payout"] == 100_000

@@ -154,6 +154,10 @@ class Recorder:
         self.today[city]["welfare_disbursed"] += amount
         self.flows["disbursed"] += amount
 
+    def closure_payout(self, city: str, amount: int) -> None:
+        """Count what a closed card's main account paid out (its balance, interest and transit wallet)."""
+        self.flows["closure_payout"] += amount
+
     def ride(self, city: str, fare: int) -> None:
         self.today[city]["transit_rides"] += 1
         self.flows["transit_fare"] += fare

@@ -159,6 +159,16 @@ class World:
             self.faults.queue_reversal(lambda: self._send_reversal(request, city))
         return response
 
+    def close_card(self, member_id: str, city: str) -> str:
+        """Close a member's card at the bank and record the money paid out of its main account."""
+        card = self.issuer.card_of(member_id)
+        main = self.ledger.get_account(card.accounts.main) if card is not None else None
+        paid_before = main.debits_posted if main is not None else 0
+        _, reason = self.issuer.close_card(member_id)
+        if reason == "ok" and main is not None:
+            self.recorder.closure_payout(city, main.debits_posted - paid_before)
+        return reason
+
     def _send_reversal(self, original: Request, city: str) -> None:
         self._switch_stan += 1
         reversal = Request(

@@ -88,7 +88,7 @@ class Lifecycle:
     def _close(self, member: int, branch: int, desk: str) -> None:
         if self.state.card[member] not in (CardState.ACTIVE, CardState.LOST):
             return
-        _, reason = self.world.issuer.close_card(self.state.member_id(member))
+        reason = self.world.close_card(self.state.member_id(member), self.crowd.city_name(member))
         if reason != "ok":
             self.world.recorder.count(f"closures_failed_{reason}")
             return

@@ -196,11 +196,10 @@ class AdminActions:
         member = self.world.member(step.member)
         card = self.world.issuer.card_of(step.member)
         was_active = card is not None and card.status is CardStatus.ACTIVE
-        results, reason = self.world.issuer.close_card(step.member)
+        reason = self.world.close_card(step.member, member.city)
         if reason == "ok":
             self.world.recorder.card_closed(member.city, was_active=was_active)
         outcome = self.runner.outcome(index, step, reason == "ok", "card_closed" if reason == "ok" else reason)
-        outcome.detail["transfers"] = len(results)
         return outcome
 
     def advance(self, index, step) -> StepOutcome:
