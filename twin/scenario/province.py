@@ -217,10 +217,10 @@ class MerchantParameters(ScenarioModel):
 class Province(ScenarioModel):
     """The synthetic province: who is there, at what scale."""
 
-    scale: float = Field(default=0.001, ge=0)
+    scale: float = Field(default=0.001, ge=0, le=1)
     """Fraction of the province to simulate (1: all members; 0: no synthetic crowd, only the actors)."""
 
-    regression_scale: float = Field(default=0.0001, ge=0)
+    regression_scale: float = Field(default=0.0001, ge=0, le=1)
     """Scale the regression test suite runs this scenario at."""
 
     population: Population = Field(default_factory=Population)
