@@ -10,9 +10,9 @@ A flash sale opens at its moment. Then ``participation`` of the members in
 the member zone try to buy within the first minute, most of them in the
 first seconds (exponential, mean :data:`FLASH_SALE_MEAN_SECONDS`). The sale's
 ``items`` are a full-scale count, so a sampled run offers ``items`` times the
-scale (at least one), and the first that many tries get an order; a buyer with an active card pays by QR code at a
-cinema, through the core, and others pay another way. The peak of tries in
-one second is kept.
+scale (at least one), and the first that many tries get an order. A buyer
+with an active card pays by QR code at a cinema, through the core, and others
+pay another way. The peak of tries in one second is kept.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Branches open on Chinese working days (make-up weekend days included), and the
 branches marked ``open_rest_days`` on every day, within their opening hours.
 
 Activities hand the network a visit for a day and a purpose (``activate``,
-``issue``, ``replace``, ``close``); on that day the member arrives at a time
-drawn within the opening hours, waits for a free desk, and is served for an
+``issue``, ``replace``, ``close``). On that day the member arrives at a time
+drawn within the opening hours and waits for a free desk. Service takes an
 exponential time around the scenario's ``service_minutes``. The purpose's
 handler runs when service ends, and the wait is recorded. A visit due on a day
 the branch does not open moves to its next open day; a visit that finds the

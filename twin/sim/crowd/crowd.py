@@ -1,10 +1,10 @@
 """The synthetic crowd: the whole province's behaviour, driving the real issuer, core and ledger.
 
 :class:`Crowd` draws the province (members, unions, branches, merchants) at the
-run's scale, opens the unions and merchants at the bank, replays what waves
-that started before the run have done, then plays each local day: every
-activity draws its day's events in numpy, and the events run in time order
-as SimPy processes (see :mod:`twin.sim.crowd.plan`). Only what contends for a
+run's scale, opens the unions and merchants at the bank, and replays what
+waves that started before the run have done. Then it plays each local day.
+Every activity draws its day's events in numpy, and the events run in time
+order as SimPy processes (see :mod:`twin.sim.crowd.plan`). Only what contends for a
 resource is a process of its own: a branch visit queues for a desk, a union
 waits for an on-site team. Every card request goes through ``world.authorize``.
 
@@ -163,13 +163,13 @@ class Crowd:
     # Events that several activities share
 
     def card_activated(self, member: int, branch: int | None, before_run: bool = False) -> None:
-        """A member's card has become active: money, transit and ETC decisions follow."""
+        """Act on a card that has just become active: the first deposit, transit and ETC decisions."""
         self.spending.first_deposit(member, branch, before_run)
         self.transit.card_activated(member, before_run)
         self.etc.card_activated(member, before_run)
 
     def enrol_later(self, members: np.ndarray, day: dt.date) -> None:
-        """The union records ``members`` in the real-name registry on ``day``."""
+        """Record ``members`` in the real-name registry on ``day``, as their union does."""
         if day < self.world.now().date():
             self._enrol(members)
         else:

@@ -2,7 +2,7 @@
 
 The world's :class:`~twin.sim.faults.FaultSchedule` switches the core off for
 ``core_unavailable`` windows (the switch returns 91 and reverses the requests
-afterwards) and tells which branches ``branch_closed`` shuts. On top of it:
+afterwards) and reports which branches ``branch_closed`` shuts. On top of it:
 
 ``core_slow``         each crowd request in the window gets a simulated latency,
                       log-normal around the window's median; one past the

@@ -6,8 +6,8 @@ and its holder leaves the union (closing the card) with
 home branch 1 to :data:`REPLACEMENT_DELAY_DAYS` days later: with
 :data:`REPLACED_SHARE` to collect a replacement card, which takes over every
 balance and keeps the PIN, otherwise to close the card. Closing pays the main
-account out and settles the welfare balance as the programme's
-``closure_policy`` says.
+account out and settles the welfare balance by the programme's
+``closure_policy``.
 
 NOTE: the three rates are modelling estimates; the programme publishes none.
 """
@@ -62,7 +62,7 @@ class Lifecycle:
         return plans
 
     def report_loss(self, member: int) -> None:
-        """The member reports the card lost (by phone or app) and plans a branch visit."""
+        """Report the member's card lost (by phone or app) and plan their branch visit."""
         if self.state.card[member] != CardState.ACTIVE:
             return
         if self.world.issuer.report_loss(self.state.member_id(member)) != "ok":

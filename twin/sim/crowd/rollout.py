@@ -2,11 +2,11 @@
 
 Each grassroots union belongs to the first wave, in file order, whose selectors
 name it (see :mod:`twin.sim.crowd.selectors`). In a wave each member wants a
-card with the wave's ``target_coverage``; of those, ``individual_share`` go to
+card with the wave's ``target_coverage``. Of those, ``individual_share`` go to
 a branch counter on their own (individual issuance: the card is active at
-once), a share :data:`OLD_CARD_SHARE` already hold an older union card
-(普惠龙卡) that the bank upgrades to the programme's functions in the back
-office, and the rest come in their union's batch application.
+once). A share :data:`OLD_CARD_SHARE` already hold an older union card
+(普惠龙卡), which the bank upgrades to the programme's functions in the back
+office. The rest come in their union's batch application.
 
 A batch application goes in on a working day drawn uniformly from the wave's
 start to :data:`APPLICATION_MARGIN_DAYS` before its end. The real-name registry
@@ -79,7 +79,7 @@ _ONSITE_HOURS = 8.0
 
 
 class Route(IntEnum):
-    """How a member of a wave gets their card."""
+    """The way a member of a wave gets their card."""
 
     NONE = 0
     BATCH = 1

@@ -21,10 +21,11 @@ the card anyway and are declined 51. Of the others, :data:`TOP_UP_SHARE` first
 put money on the main account at an ATM and then pay, and the rest pay another
 way, which is counted. Transit top-ups use the same rule.
 
-Approved purchases may be followed by a void the same day (``void_rate``), a
-refund 1 to 14 days later (``refund_rate``, half of them partial), or are made
-as a pre-authorization (``preauth_share``) completed 1 to 3 days later at 80%
-to 100% of the amount, or cancelled (:data:`PREAUTH_CANCEL_SHARE`).
+An approved purchase may be voided the same day (``void_rate``) or refunded 1
+to 14 days later (``refund_rate``, half of them in part). A share
+``preauth_share`` are made as a pre-authorization instead. The merchant
+completes it 1 to 3 days later at 80% to 100% of the amount, or cancels it
+(:data:`PREAUTH_CANCEL_SHARE`).
 """
 
 from __future__ import annotations

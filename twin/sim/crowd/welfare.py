@@ -9,10 +9,10 @@ itself when that is 0. A file has a row for every member with a
 card and a welfare account, for the festival amount, cut so that no member gets
 more than the programme's ``welfare.yearly_cap`` in a calendar year.
 
-The bank processes a file as a whole. A second upload of a file it has already
-processed (same union and file id) is rejected as a duplicate unless the
-union's operator confirms it; a file larger than the union's available balance
-is rejected. Each row is checked against the yearly cap again, since a
+The bank processes a file as a whole. It rejects a second upload of a file it
+has already processed (same union and file id) as a duplicate, unless the
+union's operator confirms it. It also rejects a file larger than the union's
+available balance. Each row is checked against the yearly cap again, since a
 confirmed duplicate may break it, and rejected alone if it would. Paid rows
 are transfers from the union's corporate account to the member's welfare
 account. Disbursements dated before the run started are not replayed.

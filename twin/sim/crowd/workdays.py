@@ -1,6 +1,6 @@
 """Chinese working days for the crowd, remembered per date.
 
-The crowd asks about the same few hundred dates millions of times (every
+The crowd looks up the same few hundred dates millions of times (every
 production run, hand-out and visit), so these wrap the functions of
 :mod:`twin.calendar` with a cache. A date's answer never changes within a
 process, because the holiday data is fixed when the package is installed.
