@@ -29,6 +29,7 @@ from twin.authorization import (
     ResponseCode,
 )
 from twin.authorization.crypto import Algorithm, IssuerKeys
+from twin.devices.banking import EnterpriseBanking
 from twin.devices.card import EmulatedCard, PinPad
 from twin.devices.terminal import REVERSIBLE_KINDS
 from twin.ledger import ClosurePolicy, Ledger, LedgerConfig, Limits, SQLiteStore
@@ -122,6 +123,7 @@ class World:
         self.union_names: dict[str, str] = {}
         self._add_actors()
         self.faults = FaultSchedule(self)
+        self.banking = EnterpriseBanking(self.issuer, self._registered_name)
         self._switch_stan = 0
 
     # Lookups
@@ -156,6 +158,7 @@ class World:
             and request.terminal_id
             and request.stan
         ):
+            self.recorder.count("core_timeouts")
             self.faults.queue_reversal(lambda: self._send_reversal(request, city))
         return response
 
@@ -168,6 +171,11 @@ class World:
         if reason == "ok" and main is not None:
             self.recorder.closure_payout(city, main.debits_posted - paid_before)
         return reason
+
+    def _registered_name(self, member_id: str) -> str | None:
+        """Return a named member's name as the real-name registry holds it."""
+        member = self.members.get(member_id)
+        return member.name if member is not None and member.enrolled else None
 
     def _send_reversal(self, original: Request, city: str) -> None:
         self._switch_stan += 1

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from twin.authorization import CardStatus
 from twin.calendar import add_working_days, to_local
-from twin.ledger import AccountClass, Transfer, TransferCode
+from twin.devices.banking import DisbursementRow
+from twin.ledger import AccountClass
 from twin.sim.script.outcome import StepOutcome
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ class AdminActions:
         self.runner = runner
         self.world = runner.world
         self._production = self.world.streams.stream("script/card_production")
-        self._files: dict[tuple[str, str], list[dict]] = {}
 
     def enrol(self, index, step) -> StepOutcome:
         member = self.world.member(step.member)
@@ -104,66 +104,34 @@ class AdminActions:
         """Upload a disbursement file through enterprise online banking; each row gets its own result."""
         world = self.world
         file_id = step.file_id or f"{step.union}-{world.now():%Y%m%d%H%M}-{index}"
-        key = (step.union, file_id)
-        if key in self._files and not step.confirm_duplicate:
-            outcome = self.runner.outcome(index, step, False, "duplicate_file")
-            outcome.detail["file_id"] = file_id
-            return outcome
-
-        rows, seen, total = [], set(), 0
+        rows, results = [], []
         for row in step.rows:
-            reason = self._check_row(step.union, row, seen)
-            seen.add(row.member)
-            rows.append({"member": row.member, "amount": row.amount, "result": reason})
-            if reason == "accepted":
-                total += row.amount
-        union_account = world.issuer.union_account(step.union)
-        if world.ledger.account(union_account).available < total:
-            outcome = self.runner.outcome(index, step, False, "union_insufficient_funds")
-            outcome.detail.update({"file_id": file_id, "rows": rows, "total": total})
-            return outcome
-
-        transfers = []
-        with world.ledger.batch():
-            for row in rows:
-                if row["result"] != "accepted":
-                    continue
-                card = world.issuer.card_of(row["member"])
-                transfer = Transfer(world.ledger.new_id(), union_account, card.accounts.welfare, row["amount"],
-                                    TransferCode.DISBURSEMENT, batch_id=file_id)
-                result = world.ledger.create_transfers([transfer])[0]
-                if result.ok:
-                    transfers.append(transfer.id)
-                    world.recorder.disbursed(world.member(row["member"]).city, row["amount"])
-                else:
-                    row["result"] = result.value
-        self._files[key] = rows
-        paid = sum(row["amount"] for row in rows if row["result"] == "accepted")
-        outcome = self.runner.outcome(index, step, bool(transfers), "file_processed" if transfers else "no_row_paid",
-                                      amount=paid, transfer_ids=tuple(transfers))
-        outcome.paid_to = "welfare" if transfers else None
-        outcome.detail.update({"file_id": file_id, "rows": rows, "total": paid})
+            card = world.issuer.card_of(row.member)
+            member = world.members.get(row.member)
+            if card is None or member is None:
+                results.append({"member": row.member, "amount": row.amount, "result": "no_card"})
+                continue
+            name = row.name if row.name is not None else member.name
+            rows.append((row.member, DisbursementRow(name, card.pan, row.amount)))
+        uploaded = world.banking.upload(
+            step.union, file_id, [row for _, row in rows], confirm_duplicate=step.confirm_duplicate
+        )
+        for (member_id, _), row_result in zip(rows, uploaded.rows, strict=False):
+            results.append({"member": member_id, "amount": row_result.amount, "result": row_result.status})
+            if row_result.accepted:
+                world.recorder.disbursed(world.member(member_id).city, row_result.amount)
+        if uploaded.status in ("duplicate_file", "duplicate_period"):
+            world.recorder.count("duplicate_files_rejected")
+        elif step.confirm_duplicate:
+            world.recorder.count("duplicate_files_confirmed")
+        paid = uploaded.paid_amount
+        approved = uploaded.status == "accepted" and paid > 0
+        reason = "file_processed" if approved else (uploaded.status if uploaded.status != "accepted" else "no_row_paid")
+        outcome = self.runner.outcome(index, step, approved, reason, amount=paid,
+                                      transfer_ids=tuple(r.transfer_id for r in uploaded.rows if r.accepted))
+        outcome.paid_to = "welfare" if approved else None
+        outcome.detail.update({"file_id": file_id, "period": uploaded.period, "rows": results, "total": paid})
         return outcome
-
-    def _check_row(self, union: str, row, seen: set[str]) -> str:
-        world = self.world
-        member = world.members.get(row.member)
-        if member is None:
-            return "member_unknown"
-        if row.member in seen:
-            return "duplicate_row"
-        if member.union != union:
-            return "not_member_of_union"
-        if not member.enrolled:
-            return "not_enrolled"
-        if row.name is not None and row.name != member.name:
-            return "name_mismatch"
-        card = world.issuer.card_of(row.member)
-        if card is None or card.status in (CardStatus.CLOSED, CardStatus.REPLACED):
-            return "no_card"
-        if not card.accounts.welfare:
-            return "no_welfare_account"
-        return "accepted"
 
     def etc_signup(self, index, step) -> StepOutcome:
         member = self.world.member(step.member)
