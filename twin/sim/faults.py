@@ -57,6 +57,11 @@ class FaultSchedule:
     def core_available(self) -> bool:
         return self.world.core.available
 
+    @property
+    def waiting_reversals(self) -> int:
+        """Reversals kept until the core answers again."""
+        return len(self._waiting_reversals)
+
     def queue_reversal(self, send: Callable[[], None]) -> None:
         """Keep a terminal's reversal until the core answers again (store and forward)."""
         self._waiting_reversals.append(send)
