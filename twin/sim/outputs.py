@@ -65,6 +65,8 @@ def build_metrics(*, scenario, world, recorder: Recorder, runner, audit, expecta
         "activation_rate": _ratio(stock["cards_activated"], stock["cards_issued"]),
         **totals,
         "approval_rate": _ratio(totals["approved"], totals["authorizations"]),
+        "cards_used": len(recorder.paying_cards),
+        "use_rate": _ratio(len(recorder.paying_cards), stock["cards_activated"]),
         "branch_wait_minutes_mean": round(sum(waits) / len(waits), 3) if waits else 0.0,
         "branch_wait_minutes_p90": _percentile(waits, 0.9),
         "ledger_balanced": audit.ok,

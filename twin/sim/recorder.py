@@ -77,6 +77,8 @@ class Recorder:
         self.responses: Counter = Counter()
         self.reasons: Counter = Counter()
         self.declines: dict[str, Counter] = defaultdict(Counter)
+        # Card numbers (as ints) that paid for something at least once.
+        self.paying_cards: set[int] = set()
         self.kinds: Counter = Counter()
         self.channels: Counter = Counter()
         self.counts: Counter = Counter()
@@ -123,6 +125,7 @@ class Recorder:
         if kind is Kind.ACTIVATION:
             self.stock[city]["cards_activated"] += 1
         elif kind in (Kind.PURCHASE, Kind.COMPLETION):
+            self.paying_cards.add(int(request.pan))
             if response.account is AccountType.WELFARE:
                 day["welfare_spent"] += amount
                 self.flows["purchase_welfare"] += amount
