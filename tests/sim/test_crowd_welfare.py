@@ -127,3 +127,17 @@ def test_main_pays_elsewhere(spending):
 
 def test_spending_run_ledger_balanced(spending):
     assert spending["summary"]["ledger_balanced"] is True
+
+
+def test_confirmed_duplicate_past_cap_counted(tmp_path):
+    text = scenario_text({**DUPLICATE, "programme": {"welfare": {"yearly_cap": 600}}, "faults": {"duplicate_file": [
+        {"union": "city:南昌市", "festival": "spring_festival", "confirm": True}]}})
+    world, crowd = stepped(tmp_path, text)
+    assert world.recorder.counts["members_paid_over_cap"] > 0
+    assert world.recorder.counts["members_paid_over_cap"] == int((crowd.state.welfare_paid > 60_000).sum())
+
+
+def test_bank_accepts_every_row(tmp_path):
+    world, _ = stepped(tmp_path, CAPPED)
+    rejected = [name for name in world.recorder.counts if name.startswith("disbursement_rows_")]
+    assert rejected == []

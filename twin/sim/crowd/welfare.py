@@ -9,13 +9,14 @@ itself when that is 0. A file has a row for every member with a
 card and a welfare account, for the festival amount, cut so that no member gets
 more than the programme's ``welfare.yearly_cap`` in a calendar year.
 
-The bank processes a file as a whole. It rejects a second upload of a file it
-has already processed (same union and file id) as a duplicate, unless the
-union's operator confirms it. It also rejects a file larger than the union's
-available balance. Each row is checked against the yearly cap again, since a
-confirmed duplicate may break it, and rejected alone if it would. Paid rows
-are transfers from the union's corporate account to the member's welfare
-account. Disbursements dated before the run started are not replayed.
+The bank's enterprise online banking (:class:`~twin.devices.banking.EnterpriseBanking`)
+checks each row (name against the registry, card, welfare account) and pays
+the accepted ones from the union's corporate account in one ledger batch. It
+rejects a second upload of the same file, or a second file of the union for
+the same festival, as a duplicate unless the union's operator confirms it,
+and a file larger than the union's available balance. The bank does not know
+the yearly cap, so a confirmed duplicate can take a member past it, which is
+counted. Disbursements dated before the run started are not replayed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twin.ledger import Transfer, TransferCode, TransferResult
+from twin.devices.banking import DisbursementRow, EnterpriseBanking
 from twin.sim.crowd.plan import Planned
 from twin.sim.crowd.selectors import select_any
 from twin.sim.crowd.state import CardState
@@ -58,7 +59,10 @@ class Welfare:
         self.state = crowd.state
         self.cap = crowd.scenario.programme.welfare.yearly_cap
         self._rng = crowd.streams.stream("welfare")
-        self._processed: set[tuple[int, str]] = set()
+        #: The bank's enterprise online banking; it looks names up in the file being uploaded.
+        self.bank = EnterpriseBanking(crowd.world.issuer, lambda member_id: self._names.get(member_id))
+        self._names: dict[str, str] = {}
+        self._uploaded: set[str] = set()
         self._uploads: dict[dt.date, list[tuple[int, Disbursement]]] = defaultdict(list)
         self._schedule_uploads()
 
@@ -98,51 +102,48 @@ class Welfare:
         if not len(members):
             return
         file_id = f"{disbursement.festival}-{disbursement.date:%Y%m%d}-u{union}"
-        self.process_file(union, file_id, members, amounts, confirm=False)
+        period = f"{disbursement.date.year}:{disbursement.festival}"
+        self.process_file(union, file_id, period, members, amounts, confirm=False)
         rule = self.crowd.faults.duplicate_rule(union, disbursement.festival)
         if rule is not None:
-            self.world.env.process(self._upload_again(union, file_id, members, amounts, rule.confirm))
+            self.world.env.process(self._upload_again(union, file_id, period, members, amounts, rule.confirm))
 
-    def process_file(self, union: int, file_id: str, members: np.ndarray, amounts: np.ndarray,
+    def process_file(self, union: int, file_id: str, period: str, members: np.ndarray, amounts: np.ndarray,
                      confirm: bool) -> int:
-        """Pay a disbursement file as the bank's enterprise online banking does; return the fen paid."""
-        world = self.world
-        recorder = world.recorder
-        key = (union, file_id)
-        if key in self._processed:
-            if not confirm:
-                recorder.count("duplicate_files_rejected")
-                return 0
-            recorder.count("duplicate_files_confirmed")
-        union_account = world.issuer.union_account(self.state.union_id(union))
-        if world.ledger.account(union_account).available < int(amounts.sum()):
-            recorder.count("disbursement_files_rejected")
-            return 0
-        self._processed.add(key)
-        recorder.count("disbursement_files")
-
-        # Rows over the yearly cap are rejected one by one; the rest are paid.
-        year = world.now().year
-        self._start_year(members, year)
-        within = self.state.welfare_paid[members] + amounts <= self.cap
-        if not within.all():
-            recorder.count("welfare_rows_over_cap", int((~within).sum()))
-        members, amounts = members[within], amounts[within]
-        issuer = world.issuer
-        transfers = []
-        for member, amount in zip(members, amounts, strict=True):
+        """Upload a disbursement file to the bank's enterprise online banking; return the fen paid."""
+        recorder = self.world.recorder
+        issuer = self.world.issuer
+        names = self.crowd.province.members.names(members)
+        rows = []
+        for member, name, amount in zip(members, names, amounts, strict=True):
             card = issuer.card_of(self.state.member_id(int(member)))
-            transfers.append(Transfer(world.ledger.new_id(), union_account, card.accounts.welfare, int(amount),
-                                      TransferCode.DISBURSEMENT, batch_id=file_id))
-        results = world.ledger.create_transfers(transfers)
+            rows.append(DisbursementRow(name, card.pan, int(amount)))
+        self._names = {self.state.member_id(int(member)): name for member, name in zip(members, names, strict=True)}
+        result = self.bank.upload(self.state.union_id(union), file_id, rows, period=period, confirm_duplicate=confirm)
+        self._names = {}
+
+        if result.status in ("duplicate_file", "duplicate_period"):
+            recorder.count("duplicate_files_rejected")
+            return 0
+        if result.status != "accepted":
+            recorder.count(f"disbursement_files_{result.status}")
+            return 0
+        recorder.count("duplicate_files_confirmed" if file_id in self._uploaded else "disbursement_files")
+        self._uploaded.add(file_id)
+
+        # Rows the bank rejected are counted by reason; the paid ones count toward the cap.
+        self._start_year(members, self.world.now().year)
         paid = 0
-        for member, amount, result in zip(members, amounts, results, strict=True):
-            if result is not TransferResult.OK:
-                recorder.count(f"disbursement_rows_{result.value}")
+        for member, amount, row in zip(members, amounts, result.rows, strict=True):
+            if not row.accepted:
+                recorder.count(f"disbursement_rows_{row.status}")
                 continue
             self.state.welfare_paid[member] += amount
             recorder.disbursed(self.crowd.city_name(int(member)), int(amount))
             paid += int(amount)
+        over = int((self.state.welfare_paid[members] > self.cap).sum())
+        if over:
+            recorder.count("members_paid_over_cap", over)
         return paid
 
     # Private interface
@@ -165,10 +166,11 @@ class Welfare:
         self.state.welfare_paid[stale] = 0
         self.state.welfare_year[stale] = year
 
-    def _upload_again(self, union: int, file_id: str, members: np.ndarray, amounts: np.ndarray, confirm: bool):
+    def _upload_again(self, union: int, file_id: str, period: str, members: np.ndarray, amounts: np.ndarray,
+                      confirm: bool):
         low, high = DUPLICATE_DELAY_MINUTES
         yield self.world.env.timeout(float(self._rng.integers(low, high + 1)) * 60.0)
-        self.process_file(union, file_id, members, amounts, confirm=confirm)
+        self.process_file(union, file_id, period, members, amounts, confirm=confirm)
 
     def _schedule_uploads(self) -> None:
         province = self.crowd.province
