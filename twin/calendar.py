@@ -5,7 +5,8 @@ daylight saving since 1991, so a local day is a fixed 86,400-second slice that
 starts at 16:00 UTC the day before; the helpers here still go through
 :mod:`zoneinfo` where a reader would expect it.
 
-Working days and official holidays come from the ``chinese-calendar`` package,
+Working days and official holidays come from the ``chinese-calendar`` package
+(answers are cached per date: the data is fixed once the package is installed),
 including make-up working days (调休上班) that fall on a weekend. Such a day is a
 working day for branches and card production, but it is not a settlement day:
 interbank settlement runs Monday to Friday outside official holidays.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -61,6 +63,7 @@ class CalendarRangeError(ValueError):
         self.last = last
 
 
+@cache
 def calendar_range() -> tuple[dt.date, dt.date]:
     """Return the first and last date that the holiday data covers."""
     years = sorted({day.year for day in chinese_calendar.constants.holidays})
@@ -119,6 +122,7 @@ def local_date(value: dt.datetime | int) -> dt.date:
     return to_local(value).date()
 
 
+@cache
 def is_working_day(date: dt.date) -> bool:
     """Tell whether branches work on ``date`` (make-up weekend days included)."""
     check_in_range(date)
@@ -146,6 +150,7 @@ def is_settlement_day(date: dt.date) -> bool:
     return is_working_day(date) and date.weekday() < 5
 
 
+@cache
 def next_working_day(date: dt.date) -> dt.date:
     """Return the first working day strictly after ``date``."""
     day = date + dt.timedelta(days=1)
@@ -154,6 +159,7 @@ def next_working_day(date: dt.date) -> dt.date:
     return day
 
 
+@cache
 def add_working_days(date: dt.date, count: int) -> dt.date:
     """Return the date ``count`` working days after ``date`` (``date`` itself not counted)."""
     if count < 0:

@@ -179,6 +179,9 @@ class Issuer:
     def union_account(self, union_id: str) -> int:
         return self._unions[union_id]
 
+    def has_union(self, union_id: str) -> bool:
+        return union_id in self._unions
+
     def unions(self) -> dict[str, int]:
         return dict(self._unions)
 

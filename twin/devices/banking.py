@@ -214,7 +214,7 @@ class EnterpriseBanking:
         result = DisbursementResult(file_id, union_id, period, "accepted")
 
         # The file as a whole.
-        if union_id not in self.issuer.unions():
+        if not self.issuer.has_union(union_id):
             result.status = "union_unknown"
             return result
         if not confirm_duplicate:

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from twin.calendar import is_working_day
 from twin.population import counter_hash
 from twin.sim.crowd.plan import Planned
-from twin.sim.crowd.workdays import is_working_day
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd

@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twin.authorization import Request
-from twin.calendar import to_local
+from twin.calendar import is_working_day, to_local
 from twin.scenario.faults import DuplicateFile
 from twin.sim.crowd.selectors import select_unions
-from twin.sim.crowd.workdays import is_working_day
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd

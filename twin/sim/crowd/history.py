@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twin.calendar import to_local
+from twin.calendar import add_working_days, to_local
 from twin.population import CardRequestResult
 from twin.sim.crowd.rollout import ENROLMENT_WORKING_DAYS, HANDED_OUT_AT, Route
 from twin.sim.crowd.state import CardState
-from twin.sim.crowd.workdays import add_working_days
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd

@@ -38,7 +38,7 @@ import numpy as np
 import simpy
 
 from twin.authorization import CardStatus, Channel, Kind
-from twin.calendar import to_local
+from twin.calendar import add_working_days, is_working_day, next_working_day, to_local
 from twin.ledger import AccountClass
 from twin.population import CardRequestResult
 from twin.sim.crowd.branches import TELLER
@@ -46,7 +46,6 @@ from twin.sim.crowd.plan import Planned
 from twin.sim.crowd.selectors import select_any
 from twin.sim.crowd.state import CardState
 from twin.sim.crowd.terminals import counter_terminal, onsite_terminal, teller_terminal
-from twin.sim.crowd.workdays import add_working_days, is_working_day, next_working_day
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd

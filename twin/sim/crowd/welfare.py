@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twin.calendar import is_working_day
 from twin.devices.banking import DisbursementRow, EnterpriseBanking
 from twin.sim.crowd.plan import Planned
 from twin.sim.crowd.selectors import select_any
 from twin.sim.crowd.state import CardState
-from twin.sim.crowd.workdays import is_working_day
 
 if TYPE_CHECKING:
     from twin.scenario import Disbursement
