@@ -46,6 +46,7 @@ __all__ = [
 TZ = ZoneInfo("Asia/Shanghai")
 UTC_OFFSET_SECONDS = 8 * 3600
 _MICROS = 1_000_000
+_EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _DAY_MICROS = 86_400 * _MICROS
 
 
@@ -104,7 +105,9 @@ def epoch_micros(moment: dt.datetime) -> int:
 
 def from_epoch_micros(micros: int) -> dt.datetime:
     """Return the Asia/Shanghai datetime for microseconds since the Unix epoch."""
-    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC).astimezone(TZ) + dt.timedelta(microseconds=micros)
+    # Add in UTC, then convert: adding to a local time would be an hour off in
+    # the 1986-1991 summer-time periods.
+    return (_EPOCH_UTC + dt.timedelta(microseconds=micros)).astimezone(TZ)
 
 
 def local_day_index(micros: int) -> int:
