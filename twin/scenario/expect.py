@@ -84,7 +84,11 @@ class StepExpect(ScenarioModel):
 
 
 class MetricRange(ScenarioModel):
-    """Bounds on one metric of ``metrics.json``; either bound may be left out."""
+    """Bounds on one metric of ``metrics.json``; either bound may be left out.
+
+    Bounds of amounts (``flows.*``, ``welfare_disbursed`` ...) are yuan, like
+    every amount in a scenario file, although ``metrics.json`` keeps fen.
+    """
 
     min: float | None = None
     """Smallest acceptable value (inclusive)."""

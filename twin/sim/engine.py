@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from twin.calendar import to_local
@@ -34,6 +35,7 @@ from twin.sim.recorder import Recorder
 from twin.sim.script.expectations import check_balances
 from twin.sim.script.outcome import ExpectationResult
 from twin.sim.script.runner import ScriptRunner
+from twin.sim.units import unit_of
 from twin.sim.world import World
 
 __all__ = ["RunResult", "run_scenario", "Progress"]
@@ -181,13 +183,26 @@ def _check_run(world, scenario: Scenario, audit, recorder, runner) -> list[Expec
 
 
 def _check_metrics(scenario: Scenario, metrics: dict) -> list[ExpectationResult]:
+    """Check ``expect.metrics``; bounds of amounts are written in yuan, like every amount in a scenario."""
     results = []
     for key, bounds in scenario.expect.metrics.items():
         value = lookup_metric(metrics, key)
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and bounds.holds(value)
-        expected = {"min": bounds.min, "max": bounds.max}
-        results.append(ExpectationResult("run", f"metrics.{key}", expected, value, ok))
+        low, high = bounds.min, bounds.max
+        if unit_of(key) == "fen":
+            low = None if low is None else _yuan_to_fen(low)
+            high = None if high is None else _yuan_to_fen(high)
+        ok = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        )
+        results.append(ExpectationResult("run", f"metrics.{key}", {"min": low, "max": high}, value, ok))
     return results
+
+
+def _yuan_to_fen(yuan: float) -> int:
+    return int((Decimal(repr(yuan)) * 100).to_integral_value())
 
 
 def lookup_metric(metrics: dict, key: str):
