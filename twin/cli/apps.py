@@ -80,7 +80,7 @@ def _print_figures(name: str, figures: dict, console: Console) -> None:
     for key, value in figures.items():
         if isinstance(value, dict):
             console.line(f"{key}:")
-            console.table(["", ""], [[str(inner), _figure(figure)] for inner, figure in value.items()], right=(1,))
+            console.table(["", ""], [[inner, _figure(figure)] for inner, figure in _flatten(value)], right=(1,))
         elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
             columns: list[str] = []
             for row in value:
@@ -91,6 +91,22 @@ def _print_figures(name: str, figures: dict, console: Console) -> None:
         else:
             console.line(f"{key}: {_figure(value)}")
     console.line()
+
+
+def _flatten(figures: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """Return nested figures as (dotted key, value) rows; long texts (a profile) are left out."""
+    rows: list[tuple[str, object]] = []
+    for key, value in figures.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            rows.append((name, f"[{len(value)}]"))
+        elif isinstance(value, str) and len(value) > 80:
+            continue
+        else:
+            rows.append((name, value))
+    return rows
 
 
 def _figure(value: object) -> str:

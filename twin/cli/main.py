@@ -15,7 +15,7 @@ import sys
 from twin import i18n
 from twin.cli.argtext import argparse_language
 from twin.cli.console import Console
-from twin.cli.exits import EXIT_INTERRUPTED
+from twin.cli.exits import EXIT_INTERRUPTED, EXIT_OK
 from twin.cli.options import language_in
 from twin.cli.parser import build_parser
 
@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.warn("cli.interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of the output went away (``twin compare A B | head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     finally:
         i18n.set_language(None)
 
