@@ -12,7 +12,7 @@ from pathlib import Path
 
 from twin.cli.console import Console
 from twin.cli.exits import EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from twin.i18n import t
+from twin.i18n import catalogue, t
 from twin.ledger.audit import verify
 from twin.report.masking import mask_text
 from twin.report.units import format_amount
@@ -48,7 +48,9 @@ def verify_command(args: argparse.Namespace, console: Console) -> int:
         if problem.account_id:
             where.append(t("cli.ledger.account", console.lang, id=problem.account_id))
         suffix = f" ({', '.join(where)})" if where else ""
-        console.line(f"  {problem.rule}: {mask_text(problem.detail)}{suffix}")
+        rule = t(f"cli.ledger.rule.{problem.rule}", console.lang) if f"cli.ledger.rule.{problem.rule}" in catalogue() else problem.rule
+        detail = t("cli.ledger.detail", console.lang)
+        console.line(f"  {rule} ({problem.rule}){suffix}; {detail}: {mask_text(problem.detail)}")
     return EXIT_FAILED
 
 
