@@ -111,6 +111,10 @@ class TwinApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_help_quit(self) -> None:
+        """Tell, in the user's language, how to quit when Ctrl+C is pressed (Textual binds it to copy)."""
+        self.notify(self.tr("help_quit.body"), title=self.tr("help_quit.title"))
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
