@@ -115,7 +115,7 @@ def _print_summary(result: RunResult, report: Path, seconds: float, console: Con
 
     ledger = metrics.get("ledger", {})
     if ledger.get("ok"):
-        console.say("cli.run.ledger_ok", accounts=ledger.get("accounts", 0), transfers=ledger.get("transfers", 0))
+        console.say("cli.run.ledger_ok", accounts=f"{ledger.get('accounts', 0):,}", transfers=f"{ledger.get('transfers', 0):,}")
     else:
         problems = ledger.get("problems", [])
         console.say("cli.run.ledger_problems", count=len(problems))
