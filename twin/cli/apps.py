@@ -44,6 +44,9 @@ def tui_command(args: argparse.Namespace, console: Console) -> int:
     return int(run_app(target, console.lang) or EXIT_OK)
 
 
+FULL_SCALES = (0.01, 0.1, 1.0)
+
+
 def bench_command(args: argparse.Namespace, console: Console) -> int:
     names = BENCHMARKS if args.which == "all" else (args.which,)
     results: dict[str, dict] = {}
@@ -61,7 +64,7 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
             console.warn("cli.bench.no_entry", module=module_name, entry=f"bench_{name}")
             continue
         console.warn("cli.bench.running", name=name)
-        results[name] = entry()
+        results[name] = entry(scales=FULL_SCALES) if name == "engine" and args.full else entry()
 
     if args.json:
         console.line(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))

@@ -79,6 +79,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     bench.add_argument("which", metavar="WHAT", nargs="?", default="all", choices=(*BENCHMARKS, "all"),
                        help=text("bench_which"))
     bench.add_argument("--json", action="store_true", help=text("bench_json"))
+    bench.add_argument("--full", action="store_true", help=text("bench_full"))
     return parser
 
 
