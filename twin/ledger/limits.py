@@ -60,11 +60,12 @@ _EXEMPT_CODES = frozenset(
 def exempt_code_allowed(code: TransferCode, debit: Account, credit: Account) -> bool:
     """Tell whether a code that the limits do not count is used between the right accounts.
 
-    Only transfers touching a class II account are restricted: a replacement
-    moves a balance between two accounts of the same kind and owner; a closure
-    settlement takes money out of a closing card, or brings its transit wallet
-    back to its own main account; funding, campaign discounts and transit fares
-    never touch a class II account.
+    Only transfers touching a class II account are restricted:
+
+    - a replacement moves a balance between two accounts of the same kind and owner;
+    - a closure settlement takes money out of a closing card, or brings its
+      transit wallet back to its own main account;
+    - funding, campaign discounts and transit fares never touch a class II account.
     """
     if code not in _EXEMPT_CODES or not (int(debit.flags) | int(credit.flags)) & AccountFlags.LIMITED:
         return True

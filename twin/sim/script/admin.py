@@ -126,7 +126,12 @@ class AdminActions:
             world.recorder.count("duplicate_files_confirmed")
         paid = uploaded.paid_amount
         approved = uploaded.status == "accepted" and paid > 0
-        reason = "file_processed" if approved else (uploaded.status if uploaded.status != "accepted" else "no_row_paid")
+        if approved:
+            reason = "file_processed"
+        elif uploaded.status == "accepted":
+            reason = "no_row_paid"
+        else:
+            reason = uploaded.status
         outcome = self.runner.outcome(index, step, approved, reason, amount=paid,
                                       transfer_ids=tuple(r.transfer_id for r in uploaded.rows if r.accepted))
         outcome.paid_to = "welfare" if approved else None
