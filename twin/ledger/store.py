@@ -36,28 +36,9 @@ log = logging.getLogger(__name__)
 #: times beyond it would make the write of their whole group fail.
 MAX_INTEGER = 2**63 - 1
 
-ACCOUNT_COLUMNS = (
-    "id",
-    "code",
-    "owner",
-    "account_class",
-    "flags",
-    "status",
-    "debits_pending",
-    "debits_posted",
-    "credits_pending",
-    "credits_posted",
-    "timestamp",
-    "day",
-    "day_in",
-    "day_out",
-    "year",
-    "year_in",
-    "year_out",
-    "product_365",
-    "product_366",
-    "interest_day",
-)
+#: One column per field of :class:`~twin.ledger.accounts.Account`, in its order:
+#: the identity first (six fields), then the running sums and counters.
+ACCOUNT_COLUMNS: tuple[str, ...] = tuple(Account.__slots__)
 
 TRANSFER_COLUMNS = (
     "id",
