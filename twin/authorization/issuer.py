@@ -6,7 +6,7 @@ each card's status, PIN verification value and application transaction
 counter, and carries out loss, replacement and closure. The authorization core
 reads these records to decide requests.
 
-One member holds at most one card that is not closed: a second issuance for
+One member has at most one card that is not closed: a second issuance for
 the same member is rejected with ``member_has_card``.
 """
 

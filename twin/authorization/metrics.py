@@ -69,7 +69,7 @@ class LatencyHistogram:
 
 
 class CoreMetrics:
-    """What the core has decided: outcomes per step and response code, and step latencies."""
+    """Counts of the core's decisions per step, response code and reason, and step latencies."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -23,7 +23,7 @@ CNY = "156"
 
 
 class Kind(StrEnum):
-    """What the request asks for."""
+    """The operation a request performs."""
 
     PURCHASE = "purchase"
     VOID = "void"  # 消费撤销: cancel a purchase on the same local day
@@ -43,7 +43,7 @@ class Kind(StrEnum):
 
 
 class Channel(StrEnum):
-    """Where the request comes from."""
+    """The channel a request comes from."""
 
     POS_CHIP = "pos_chip"
     QR = "qr"  # CCB app QR payment (龙支付)
@@ -59,7 +59,7 @@ class Channel(StrEnum):
 
 
 class AccountType(StrEnum):
-    """Which account of the card a request names, or which one paid."""
+    """An account of the card: the one a request names, or the one that paid."""
 
     MAIN = "main"
     WELFARE = "welfare"
@@ -136,7 +136,7 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
-    """The core's answer: a response code with the rule that decided it."""
+    """The core's response: a response code with the rule that decided it."""
 
     code: ResponseCode
     reason: str

@@ -1,4 +1,4 @@
-"""Accounts: who holds money, under which rules, and their four balances.
+"""Accounts: whose money they keep, under which rules, and their four balances.
 
 An account never stores "the balance" directly. Like TigerBeetle's accounts it
 keeps four running sums, each only ever increased by transfers:
@@ -24,7 +24,7 @@ __all__ = [
 
 
 class AccountCode(StrEnum):
-    """What an account is for; the welfare rules and reports key on it."""
+    """The purpose of an account; the welfare rules and reports key on it."""
 
     MEMBER_MAIN = "member_main"
     MEMBER_WELFARE = "member_welfare"
@@ -55,7 +55,7 @@ class AccountFlags(IntFlag):
 
     NONE = 0
     #: The account may not go below zero: debits (posted and pending) stay within
-    #: posted credits. Set on every account that holds a customer's money.
+    #: posted credits. Set on every account that keeps a customer's money.
     DEBITS_MUST_NOT_EXCEED_CREDITS = 1
     #: The mirror rule for accounts whose normal side is the debit side.
     CREDITS_MUST_NOT_EXCEED_DEBITS = 2

@@ -1,4 +1,4 @@
-"""How the ledger checks and applies transfers, rule by rule.
+"""Checking and applying transfers, rule by rule.
 
 Each transfer is checked completely before anything changes, in the order of
 :class:`~twin.ledger.results.TransferResult`. Linked chains need more: a later
@@ -134,7 +134,7 @@ def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResul
 
 
 def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: int, undo: _Undo | None = None) -> None:
-    """Post or void ``pending`` as ``record`` says; every check has already passed."""
+    """Post or void ``pending`` as ``record`` requests; every check has already passed."""
     debit = ledger._accounts[pending.debit_account_id]
     credit = ledger._accounts[pending.credit_account_id]
     if undo is not None:
@@ -181,7 +181,7 @@ def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: i
 
 
 class _Undo:
-    """What a chain changed, so that a failure inside it can be rolled back."""
+    """The undo log of a chain: the state it changed, so a failure inside it can be rolled back."""
 
     __slots__ = ("ledger", "saved", "indexed", "new_transfers")
 

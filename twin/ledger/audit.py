@@ -54,7 +54,7 @@ class Problem:
 
 @dataclass
 class AuditReport:
-    """What the audit checked and what it found."""
+    """The audit's counts of what it checked, and the problems it found."""
 
     accounts: int = 0
     transfers: int = 0

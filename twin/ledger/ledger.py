@@ -82,7 +82,7 @@ class Ledger:
         self._returned: dict[int, int] = {}
         self._disbursed: dict[int, list[tuple[int, int]]] = {}
         # Welfare account of a replacement card -> the lost card's welfare account
-        # whose balance it took over, so closure still knows who paid the money.
+        # whose balance it took over, so closure can still find the unions that paid the money.
         self._predecessor: dict[int, int] = {}
         self._expiries: list[tuple[int, int]] = []
         self._settled: set[str] = set()
@@ -142,7 +142,7 @@ class Ledger:
             account = self._accounts[account_id]
             if status is AccountStatus.CLOSED:
                 if self._open_holds.get(account_id):
-                    raise ValueError(f"account {account_id} has open holds; void or post them before closing")
+                    raise ValueError(f"account {account_id} cannot be closed: it has open holds; void or post them first")
                 self._new_closed.append((account_id, self._now()))
             account.status = status
             self._dirty[account_id] = account
@@ -321,6 +321,8 @@ class Ledger:
                     "interest_account_id": self.config.interest_account_id,
                 }
             )
+
+        # Accounts, then transfers and failed ids in commit order, rebuild the lookups.
         for account in self.store.accounts():
             self._accounts[account.id] = account
         max_id = max(self._accounts, default=0)
@@ -331,6 +333,8 @@ class Ledger:
         for transfer, result in self.store.failures():
             self._failed[transfer.id] = (TransferResult(result), transfer)
             max_id = max(max_id, transfer.id)
+
+        # Interest: the settled periods and the next one due.
         self._settled = set(self.store.settlements())
         self._next_id = max_id + 1
         first_days = [account.interest_day for account in self._accounts.values() if account.interest_day >= 0]
@@ -341,6 +345,7 @@ class Ledger:
             if self._settled:
                 start = max(start, dt.date.fromisoformat(max(self._settled)) + dt.timedelta(days=1))
             self._next_period_end = self._first_unsettled(start)
+
         if self.config.interest_account_id not in self._accounts:
             self.create_accounts(
                 [Account(self.config.interest_account_id, AccountCode.INTEREST_EXPENSE, "bank", flags=AccountFlags.NONE)]
@@ -442,6 +447,8 @@ class Ledger:
         now = self._now()
         if local_day_index(now) <= interest.day_index(period_end):
             raise ValueError(f"interest for the period ending {key} can be settled from the next day on")
+
+        # Bring every earning account's balance-days up to the period end and price them.
         stop = interest.day_index(period_end) + 1
         credits = []
         value_days: dict[int, int] = {}
@@ -457,10 +464,13 @@ class Ledger:
                     Transfer(self.new_id(), self.config.interest_account_id, account.id, amount, TransferCode.INTEREST, batch_id=f"interest:{key}")
                 )
                 value_days[account.id] = account.interest_day
+
+        # Mark the period settled before posting, so a retry never pays it twice.
         self._settled.add(key)
         self._new_settlements.append((key, now))
         if self._next_period_end is not None and self._next_period_end <= period_end:
             self._next_period_end = self._first_unsettled(period_end + dt.timedelta(days=1))
+
         results = self._apply_batch(credits)
         for transfer, result in zip(credits, results, strict=True):
             if result is not R.OK:

@@ -34,7 +34,7 @@ class CardAccounts:
 
 
 class ClosurePolicy(StrEnum):
-    """Where the welfare balance of a closed card goes."""
+    """The rule for where the welfare balance of a closed card goes."""
 
     #: Back to the paying unions. Spending is taken to use the oldest welfare
     #: money first, so what is left belongs to the newest disbursements.
@@ -84,7 +84,7 @@ def close_card_accounts(
 
     The transit wallet goes back to the main account, the main account (with
     its interest) to ``payout_account_id``, and the welfare balance to the
-    unions as ``policy`` says. The accounts are closed only when all are ``ok``.
+    unions as ``policy`` sets. The accounts are closed only when all are ``ok``.
     """
     with ledger.batch():
         for account_id in (card.main, card.welfare):

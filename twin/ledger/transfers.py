@@ -19,7 +19,7 @@ __all__ = ["Transfer", "TransferCode", "TransferFlags", "INFLOW_CODES", "OUTFLOW
 
 
 class TransferCode(StrEnum):
-    """Why money moved; the welfare rules and class II limits key on it."""
+    """The reason money moved; the welfare rules and class II limits key on it."""
 
     DEPOSIT = "deposit"
     DISBURSEMENT = "disbursement"
@@ -61,7 +61,7 @@ OUTFLOW_CODES = frozenset(
 
 
 class TransferFlags(IntFlag):
-    """How a transfer is applied."""
+    """Options that change how a transfer is applied."""
 
     NONE = 0
     #: This transfer and the next one in the batch commit or fail together; a
