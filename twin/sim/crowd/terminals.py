@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from twin.authorization import AccountType, Channel, Kind, Request, Response, ResponseCode
-from twin.authorization.checks import needs_chip
 from twin.devices.card import EmulatedCard, PinPad
+from twin.sim.requests import build_card_request
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd
@@ -50,9 +50,6 @@ _REVERSIBLE = frozenset(
         Kind.ETC_TOLL,
     }
 )
-
-#: EMV transaction type (tag 9C) by kind.
-_TRANSACTION_TYPES = {Kind.WITHDRAWAL: 0x01, Kind.PREAUTHORIZATION: 0x03, Kind.BALANCE: 0x31}
 
 
 class Terminals:
@@ -112,29 +109,13 @@ class Terminals:
         now = world.now()
         # Mobile, WeChat and SMS requests come from the bank's own channels, with no terminal or STAN.
         stan = self._next_stan(terminal) if terminal else ""
-        draft = Request(kind, channel, card.pan, amount=amount, terminal_id=terminal, merchant_id=merchant)
-        chip_data = None
-        if needs_chip(draft):
-            chip_data = self.chip(member).generate_arqc(
-                amount, now.date(), self._unpredictable.bytes(4), _TRANSACTION_TYPES.get(kind, 0)
-            )
-        request = Request(
-            kind,
-            channel,
-            card.pan,
-            amount=amount,
-            psn=card.psn,
-            expiry=card.expiry,
-            terminal_id=terminal,
-            merchant_id=merchant,
-            stan=stan,
-            local_time=now,
-            pin_block=self.pin_pad.encrypt(pin, card.pan) if pin else None,
-            new_pin_block=self.pin_pad.encrypt(new_pin, card.pan) if new_pin else None,
-            chip=chip_data,
-            account=account,
-            to_account=to_account,
-            original_authorization_id=original,
+        request = build_card_request(
+            card, kind, channel, now,
+            chip=lambda: self.chip(member),
+            unpredictable_number=lambda: self._unpredictable.bytes(4),
+            pin_pad=self.pin_pad,
+            amount=amount, terminal=terminal, stan=stan, merchant=merchant, pin=pin, new_pin=new_pin,
+            account=account, to_account=to_account, original=original,
         )
         return self._deliver(request, self.crowd.city_name(member), designated)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from twin.authorization import AccountType, Channel, Kind, Request, Response
-from twin.authorization.checks import needs_chip
+from twin.authorization import AccountType, Channel, Kind, Response
 from twin.ledger import Transfer, TransferCode
 from twin.sim.fares import bus_fare, metro_fare
+from twin.sim.requests import build_card_request
 from twin.sim.script.outcome import StepOutcome
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ _CHANNELS = {
     "wechat": Channel.WECHAT,
     "sms": Channel.SMS,
 }
-_TRANSACTION_TYPES = {Kind.WITHDRAWAL: 0x01, Kind.BALANCE: 0x31}
 
 
 class CardActions:
@@ -61,30 +60,14 @@ class CardActions:
             stan = f"{stan:06d}"
         stan = stan or (self._next_stan(terminal) if terminal else "")
         now = world.now()
-        chip = None
-        draft = Request(kind, channel, card.pan, amount=amount, terminal_id=terminal, merchant_id=merchant_id)
-        if needs_chip(draft):
-            emulated = world.chip_of(member)
-            chip = emulated.generate_arqc(amount, now.date(), world.unpredictable_number(),
-                                          _TRANSACTION_TYPES.get(kind, 0))
         typed = pin if pin is not None else member.pin
-        request = Request(
-            kind,
-            channel,
-            card.pan,
-            amount=amount,
-            psn=card.psn,
-            expiry=card.expiry,
-            terminal_id=terminal,
-            merchant_id=merchant_id,
-            stan=stan,
-            local_time=now,
-            pin_block=world.pin_pad.encrypt(typed, card.pan) if typed else None,
-            new_pin_block=world.pin_pad.encrypt(new_pin, card.pan) if new_pin else None,
-            chip=chip,
-            account=account,
-            to_account=to_account,
-            original_authorization_id=original,
+        request = build_card_request(
+            card, kind, channel, now,
+            chip=lambda: world.chip_of(member),
+            unpredictable_number=world.unpredictable_number,
+            pin_pad=world.pin_pad,
+            amount=amount, terminal=terminal, stan=stan, merchant=merchant_id, pin=typed, new_pin=new_pin,
+            account=account, to_account=to_account, original=original,
         )
         designated = None
         if merchant_id:

@@ -1,0 +1,65 @@
+"""Card requests as a terminal builds them, shared by the script and the crowd.
+
+The chip computes an ARQC only where the channel needs one (a POS or an ATM),
+and the PIN pad encrypts what the member types, so both paths draw the same
+random bytes in the same order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from twin.authorization import AccountType, CardRecord, Channel, Kind, Request
+from twin.authorization.checks import needs_chip
+from twin.devices.card import EmulatedCard, PinPad
+
+__all__ = ["build_card_request"]
+
+#: Transaction type (tag 9C) by kind, the first two digits of the ISO 8583
+#: processing code: 00 purchase, 01 cash, 03 pre-authorization, 31 balance inquiry.
+_TRANSACTION_TYPES = {Kind.WITHDRAWAL: 0x01, Kind.PREAUTHORIZATION: 0x03, Kind.BALANCE: 0x31}
+
+
+def build_card_request(
+    card: CardRecord,
+    kind: Kind,
+    channel: Channel,
+    now: dt.datetime,
+    *,
+    chip: Callable[[], EmulatedCard],
+    unpredictable_number: Callable[[], bytes],
+    pin_pad: PinPad,
+    amount: int = 0,
+    terminal: str = "",
+    stan: str = "",
+    merchant: str = "",
+    pin: str | None = None,
+    new_pin: str | None = None,
+    account: AccountType = AccountType.MAIN,
+    to_account: AccountType | None = None,
+    original: str = "",
+) -> Request:
+    """Build the request a terminal sends for ``card``, with chip data and PIN blocks where they belong."""
+    draft = Request(kind, channel, card.pan, amount=amount, terminal_id=terminal, merchant_id=merchant)
+    chip_data = None
+    if needs_chip(draft):
+        chip_data = chip().generate_arqc(amount, now.date(), unpredictable_number(), _TRANSACTION_TYPES.get(kind, 0))
+    return Request(
+        kind,
+        channel,
+        card.pan,
+        amount=amount,
+        psn=card.psn,
+        expiry=card.expiry,
+        terminal_id=terminal,
+        merchant_id=merchant,
+        stan=stan,
+        local_time=now,
+        pin_block=pin_pad.encrypt(pin, card.pan) if pin else None,
+        new_pin_block=pin_pad.encrypt(new_pin, card.pan) if new_pin else None,
+        chip=chip_data,
+        account=account,
+        to_account=to_account,
+        original_authorization_id=original,
+    )
