@@ -1,7 +1,7 @@
 """A finished run read back for the dashboard: daily figures, the event trace and the totals.
 
 :class:`RunRecord` reads a run folder (``metrics.json`` and ``trace.jsonl``) and
-answers what the dashboard shows at the end of any simulated day: the key
+returns what the dashboard shows at the end of any simulated day: the key
 figures so far (:class:`Figures`), the series up to that day and the events
 up to it. :class:`TraceTail` reads a trace that a live run is still writing.
 """

@@ -4,7 +4,7 @@ When a scenario has a crowd (scale above zero), the trainer's world runs it as
 a run would, and the trainer may follow one of its members. That member is
 added to the world's named members under the crowd's id (``c:<index>``), so
 the script runner's actions work on them. The crowd goes on acting for the
-member too, so a trainer sees their own steps and the crowd's between them.
+member too, so a trainer follows their own steps and the crowd's between them.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def adopt_member(crowd) -> str:
 
     The member is the first with an active card when the run starts, else the
     first enrolled member whose union takes part in a rollout wave, else the
-    first member, so a trainer sees a card's life from wherever the crowd is.
+    first member, so a trainer can follow a card's life from wherever the crowd is.
     """
     from twin.sim.crowd.state import CardState
 

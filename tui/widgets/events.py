@@ -25,7 +25,7 @@ _MASKS = {"name": masked_name, "pan": masked_pan, "id_number": lambda value: "*"
 
 
 def describe_event(event: TraceEvent, lang: str) -> str:
-    """Return one line that says what an event of the trace was."""
+    """Return a one-line description of an event of the trace."""
     data = event.data
     if event.type == "step":
         member = (data.get("detail") or {}).get("member", "")

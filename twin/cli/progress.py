@@ -5,7 +5,7 @@ second. Elsewhere (CI logs, a pipe) a line is written each time the run passes
 another tenth of its simulated time, or after a minute without one, so that
 logs stay short. Each line shows the simulated date, the share of simulated time
 done, the authorizations so far with their rate per wall-clock second, the
-authorizations of the last simulated day (the load the core sees in the
+authorizations of the last simulated day (the load on the core in the
 model), and the speed in simulated days per wall-clock second.
 """
 
