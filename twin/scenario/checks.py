@@ -26,6 +26,8 @@ from pydantic import TypeAdapter, ValidationError
 from twin.calendar import CalendarRangeError
 from twin.scenario.fields import LocalDate, LocalDateTime
 from twin.scenario.geography import county_city
+from twin.scenario.hints import closest
+from twin.scenario.metric_keys import WAVE_KEYS, is_known, known_keys, normalize
 from twin.scenario.source import Issue, display_path
 from twin.scenario.steps import OF_ACTIONS, Advance, Step, StepBase
 from twin.scenario.timeline import advanced
@@ -73,8 +75,37 @@ def check_references(data: Any) -> list[Issue]:
     expect = data.get("expect")
     if isinstance(expect, dict) and isinstance(expect.get("balances"), dict):
         _check_balances(("expect", "balances"), expect["balances"], kinds, issues)
+    if isinstance(expect, dict) and isinstance(expect.get("metrics"), dict):
+        _check_metric_keys(expect["metrics"], _wave_names(data), issues)
     _check_plan(data, kinds, start, end, issues)
     return issues
+
+
+# Expected metrics
+
+
+def _check_metric_keys(metrics: dict[Any, Any], waves: tuple[str, ...], issues: list[Issue]) -> None:
+    for key in metrics:
+        if not isinstance(key, str) or is_known(key, waves):
+            continue
+        options = known_keys() | {f"crowd.waves.{wave}.{name}" for wave in waves for name in WAVE_KEYS}
+        guess = closest(normalize(key), options)
+        if guess is not None and "." not in guess and key.startswith("summary."):
+            guess = f"summary.{guess}"
+        issues.append(
+            Issue(
+                ("expect", "metrics", key, "[key]"),
+                "unknown_metric" if guess is None else "unknown_metric_close",
+                {"value": key, "guess": guess or ""},
+            )
+        )
+
+
+def _wave_names(data: dict[str, Any]) -> tuple[str, ...]:
+    waves = data.get("rollout")
+    if not isinstance(waves, list):
+        return ()
+    return tuple(w["name"] for w in waves if isinstance(w, dict) and isinstance(w.get("name"), str))
 
 
 # Actors
