@@ -30,6 +30,7 @@ from pathlib import Path
 from twin.calendar import to_local
 from twin.ledger import verify_store
 from twin.scenario import Scenario
+from twin.scenario.metric_keys import is_count, normalize as normalize_metric_key
 from twin.sim.outputs import build_metrics, write_outputs
 from twin.sim.recorder import Recorder
 from twin.sim.script.expectations import check_balances
@@ -206,7 +207,11 @@ def _yuan_to_fen(yuan: float) -> int:
 
 
 def lookup_metric(metrics: dict, key: str):
-    """Find a metric by dotted key, in ``summary`` first, then from the top (``flows.disbursed``)."""
+    """Find a metric by dotted key, in ``summary`` first, then from the top (``flows.disbursed``).
+
+    A count the run never incremented is absent from ``summary`` and reads as 0.
+    """
+    key = normalize_metric_key(key)
     for root in (metrics.get("summary", {}), metrics):
         node = root
         for part in key.split("."):
@@ -217,7 +222,7 @@ def lookup_metric(metrics: dict, key: str):
                 break
         if node is not None:
             return node
-    return None
+    return 0 if is_count(key) else None
 
 
 def dump(metrics: dict) -> str:
