@@ -30,7 +30,8 @@ from pathlib import Path
 from twin.calendar import to_local
 from twin.ledger import verify_store
 from twin.scenario import Scenario
-from twin.scenario.metric_keys import is_count, normalize as normalize_metric_key
+from twin.scenario.metric_keys import is_count
+from twin.scenario.metric_keys import normalize as normalize_metric_key
 from twin.sim.outputs import build_metrics, write_outputs
 from twin.sim.recorder import Recorder
 from twin.sim.script.expectations import check_balances
