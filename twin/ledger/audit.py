@@ -87,7 +87,7 @@ def verify(path: str | Path) -> AuditReport:
     try:
         return verify_store(store)
     finally:
-        store.close()
+        store.close(checkpoint=False)
 
 
 def verify_store(store: SQLiteStore) -> AuditReport:

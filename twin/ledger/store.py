@@ -8,12 +8,28 @@ reopening the database gives back the exact balances.
 
 Tables:
 
-``accounts``        identity, status and the running sums of each account
-``transfers``       every committed transfer in commit order (``seq``)
-``failed``          ids whose transfer was rejected, with the result, so a
-                    retry stays rejected after a restart
-``settlements``     interest periods already settled
-``meta``            ledger settings (limits, interest rate) for the audit
+``accounts``         identity, status and the running sums of each account,
+                     and ``log_position``: the last chunk its sums include
+``transfer_rows``    transfers committed one by one, in commit order (``seq``)
+``transfer_chunks``  transfers committed as columns by ``Ledger.disburse``
+                     (see :mod:`twin.ledger.chunks`), each chunk numbered in
+                     the log and holding a run of commit positions
+``chunk_slots``      the numbers 0 .. CHUNK_ROWS - 1, to list a chunk's rows in SQL
+``failed``           ids whose transfer was rejected, with the result, so a
+                     retry stays rejected after a restart
+``settlements``      interest periods already settled
+``meta``             ledger settings (limits, interest rate) for the audit
+
+The view ``transfers`` shows both kinds of transfers as rows in commit order,
+so SQL readers see one table; changes made through it reach ``transfer_rows``.
+A database written before chunks existed has its ``transfers`` table renamed
+to ``transfer_rows`` when it is opened.
+
+Chunks are a log. Committing a file writes its chunks and the debit account's
+row, not the rows of the accounts it credits: :meth:`SQLiteStore.accounts`
+folds the chunks after each row's ``log_position`` into the balances it
+returns, and :meth:`SQLiteStore.checkpoint` writes the folded rows back (at
+:meth:`SQLiteStore.close`, for example).
 """
 
 from __future__ import annotations
@@ -25,8 +41,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
 from twin.ledger.accounts import Account
-from twin.ledger.transfers import Transfer
+from twin.ledger.chunks import CHUNK_ROWS, Chunk, decode_column, encode_column, fold
+from twin.ledger.transfers import Transfer, TransferCode
 
 __all__ = ["SQLiteStore", "ACCOUNT_COLUMNS", "TRANSFER_COLUMNS", "MAX_INTEGER"]
 
@@ -55,6 +74,14 @@ TRANSFER_COLUMNS = (
     "original_id",
 )
 
+#: The columns of a chunk, each kept as ``<name>_base``, ``<name>_width`` and ``<name>``.
+_CHUNK_COLUMNS = ("ids", "credits", "amounts", "timestamps")
+
+
+def _decoded(name: str) -> str:
+    return f"c.{name}_base + CAST(substr(c.{name}, s.n * c.{name}_width + 1, c.{name}_width) AS INTEGER)"
+
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
     id INTEGER PRIMARY KEY,
@@ -77,9 +104,10 @@ CREATE TABLE IF NOT EXISTS accounts (
     product_365 INTEGER NOT NULL,
     product_366 INTEGER NOT NULL,
     interest_day INTEGER NOT NULL,
-    closed_at INTEGER
+    closed_at INTEGER,
+    log_position INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS transfers (
+CREATE TABLE IF NOT EXISTS transfer_rows (
     seq INTEGER PRIMARY KEY,
     {", ".join(f"{name} {'TEXT' if name in ('code', 'authorization_id', 'batch_id') else 'INTEGER'} NOT NULL" for name in TRANSFER_COLUMNS)},
     UNIQUE (id)
@@ -97,6 +125,32 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS transfer_chunks (
+    position INTEGER PRIMARY KEY,
+    first_seq INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    debit_account_id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    batch_id TEXT NOT NULL,
+    {", ".join(f"{name}_base INTEGER NOT NULL, {name}_width INTEGER NOT NULL, {name} BLOB NOT NULL" for name in _CHUNK_COLUMNS)}
+);
+CREATE TABLE IF NOT EXISTS chunk_slots (n INTEGER PRIMARY KEY);
+CREATE VIEW IF NOT EXISTS transfers AS
+    SELECT seq, {", ".join(TRANSFER_COLUMNS)} FROM transfer_rows
+    UNION ALL
+    SELECT c.first_seq + s.n, {_decoded("ids")}, c.debit_account_id, {_decoded("credits")}, {_decoded("amounts")},
+        c.code, 0, 0, 0, {_decoded("timestamps")}, '', c.batch_id, 0
+    FROM transfer_chunks AS c JOIN chunk_slots AS s ON s.n < c.rows;
+CREATE TRIGGER IF NOT EXISTS transfers_insert INSTEAD OF INSERT ON transfers BEGIN
+    INSERT INTO transfer_rows (seq, {", ".join(TRANSFER_COLUMNS)})
+    VALUES (NEW.seq, {", ".join(f"NEW.{name}" for name in TRANSFER_COLUMNS)});
+END;
+CREATE TRIGGER IF NOT EXISTS transfers_update INSTEAD OF UPDATE ON transfers BEGIN
+    UPDATE transfer_rows SET {", ".join(f"{name} = NEW.{name}" for name in TRANSFER_COLUMNS)} WHERE seq = OLD.seq;
+END;
+CREATE TRIGGER IF NOT EXISTS transfers_delete INSTEAD OF DELETE ON transfers BEGIN
+    DELETE FROM transfer_rows WHERE seq = OLD.seq;
+END;
 """
 
 
@@ -117,22 +171,61 @@ class SQLiteStore:
         # WAL with synchronous=NORMAL keeps every committed group after a process
         # crash; only an operating-system crash can lose the last groups.
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._upgrade()
         self._db.executescript(_SCHEMA)
+        self._fill_slots()
+
+        # Where the next transfer and chunk go. A row written after a chunk needs
+        # its commit position given, as SQLite would number it after the last row.
+        self._last_position = self._db.execute("SELECT COALESCE(MAX(position), 0) FROM transfer_chunks").fetchone()[0]
+        last_row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM transfer_rows").fetchone()[0]
+        last_chunked = self._db.execute("SELECT COALESCE(MAX(first_seq + rows - 1), 0) FROM transfer_chunks").fetchone()[0]
+        self._next_seq = max(last_row, last_chunked) + 1
+        self._rows_behind = last_chunked > last_row
 
     # Reading
 
     def accounts(self) -> Iterator[Account]:
-        cursor = self._db.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts ORDER BY id")
-        for row in cursor:
-            account = Account(row[0], row[1], row[2], row[3], row[4], row[5])
-            for name, value in zip(ACCOUNT_COLUMNS[6:], row[6:], strict=True):
-                setattr(account, name, value)
-            yield account
+        """Every account by id, with the chunks its row does not include yet folded in."""
+        accounts, positions = self._read_accounts()
+        self._fold_log(accounts, positions)
+        return iter(accounts.values())
 
     def transfers(self) -> Iterator[Transfer]:
-        cursor = self._db.execute(f"SELECT {', '.join(TRANSFER_COLUMNS)} FROM transfers ORDER BY seq")
+        """Every committed transfer in commit order, those in chunks included."""
+        rows = self.row_transfers(with_seq=True)
+        pending = next(rows, None)
+        for chunk in self.chunks():
+            while pending is not None and pending[0] < chunk.first_seq:
+                yield pending[1]
+                pending = next(rows, None)
+            yield from chunk.transfers()
+        while pending is not None:
+            yield pending[1]
+            pending = next(rows, None)
+
+    def row_transfers(self, with_seq: bool = False) -> Iterator:
+        """The transfers committed one by one, in commit order (with their ``seq`` if asked)."""
+        cursor = self._db.execute(f"SELECT seq, {', '.join(TRANSFER_COLUMNS)} FROM transfer_rows ORDER BY seq")
         for row in cursor:
-            yield Transfer(*row)
+            yield (row[0], Transfer(*row[1:])) if with_seq else Transfer(*row[1:])
+
+    def chunks(self, after: int = 0) -> Iterator[Chunk]:
+        """The chunks after log position ``after``, oldest first."""
+        columns = ", ".join(f"{name}_base, {name}_width, {name}" for name in _CHUNK_COLUMNS)
+        cursor = self._db.execute(
+            f"SELECT position, first_seq, rows, debit_account_id, code, batch_id, {columns} "
+            "FROM transfer_chunks WHERE position > ? ORDER BY position",
+            (after,),
+        )
+        for row in cursor:
+            position, first_seq, count, debit, code, batch_id = row[:6]
+            columns = [decode_column(*row[6 + 3 * index : 9 + 3 * index], count) for index in range(4)]
+            yield Chunk(debit, TransferCode(code), batch_id, *columns, position=position, first_seq=first_seq)
+
+    def log_position(self) -> int:
+        """Return the number of the last chunk written (0 when there is none)."""
+        return self._last_position
 
     def failures(self) -> Iterator[tuple[Transfer, str]]:
         cursor = self._db.execute(f"SELECT {', '.join(TRANSFER_COLUMNS)}, result FROM failed ORDER BY id")
@@ -165,22 +258,38 @@ class SQLiteStore:
         failures: list[tuple[Transfer, str]],
         settlements: list[tuple[str, int]] = (),
         closed: list[tuple[int, int]] = (),
+        chunks: list[Chunk] = (),
     ) -> None:
-        """Write one group of changes in a single transaction."""
+        """Write one group of changes in a single transaction.
+
+        Transfers come first in commit order, then the chunks; the account rows
+        record the last chunk of the group as the one their sums include.
+        """
         account_rows = [_account_row(account) for account in accounts]
+        position = self._last_position + len(chunks)
+        next_seq = self._next_seq
         with self._transaction():
-            if account_rows:
-                self._db.executemany(
-                    f"INSERT INTO accounts ({', '.join(ACCOUNT_COLUMNS)}) VALUES ({', '.join('?' * len(ACCOUNT_COLUMNS))}) "
-                    f"ON CONFLICT (id) DO UPDATE SET "
-                    + ", ".join(f"{name} = excluded.{name}" for name in ACCOUNT_COLUMNS[1:]),
-                    account_rows,
-                )
             if transfers:
+                rows = [_transfer_row(t) for t in transfers]
+                if self._rows_behind:
+                    self._db.execute(
+                        f"INSERT INTO transfer_rows (seq, {', '.join(TRANSFER_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * (len(TRANSFER_COLUMNS) + 1))})",
+                        (next_seq, *rows[0]),
+                    )
+                    rows = rows[1:]
                 self._db.executemany(
-                    f"INSERT INTO transfers ({', '.join(TRANSFER_COLUMNS)}) VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})",
-                    [_transfer_row(t) for t in transfers],
+                    f"INSERT INTO transfer_rows ({', '.join(TRANSFER_COLUMNS)}) VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})",
+                    rows,
                 )
+                next_seq += len(transfers)
+            for number, chunk in enumerate(chunks, start=self._last_position + 1):
+                chunk.position = number
+                chunk.first_seq = next_seq
+                next_seq += len(chunk)
+                self._write_chunk(chunk)
+            if account_rows:
+                self._write_accounts(account_rows, position)
             if failures:
                 self._db.executemany(
                     f"INSERT OR IGNORE INTO failed ({', '.join(TRANSFER_COLUMNS)}, result) "
@@ -208,14 +317,96 @@ class SQLiteStore:
                 self._db.executemany("INSERT OR IGNORE INTO settlements VALUES (?, ?)", list(settlements))
             if closed:
                 self._db.executemany("UPDATE accounts SET closed_at = ? WHERE id = ?", [(at, id) for id, at in closed])
+        self._rows_behind = bool(chunks) or (self._rows_behind and not transfers)
+        self._next_seq = next_seq
+        self._last_position = position
 
-    def close(self) -> None:
+    def checkpoint(self) -> int:
+        """Write the account rows that lag behind the chunk log, with the log folded in.
+
+        Returns the number of rows written. Reading gives the same balances
+        before and after; a checkpoint makes the ``accounts`` table exact for
+        plain SQL readers and shortens the fold on the next open.
+        """
+        accounts, positions = self._read_accounts(lagging=True)
+        if not accounts:
+            return 0
+        self._fold_log(accounts, positions)
+        with self._transaction():
+            self._write_accounts([_account_row(account) for account in accounts.values()], self._last_position)
+        log.info("ledger store checkpoint: %d account rows brought up to chunk %d", len(accounts), self._last_position)
+        return len(accounts)
+
+    def close(self, checkpoint: bool = True) -> None:
+        """Close the database, after a checkpoint unless ``checkpoint`` is false (for readers)."""
+        if checkpoint and self._last_position:
+            self.checkpoint()
         self._db.close()
 
     # Private interface
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+    def _upgrade(self) -> None:
+        """Bring a database written before chunks existed to the current tables."""
+        kind = self._db.execute("SELECT type FROM sqlite_master WHERE name = 'transfers'").fetchone()
+        if kind is not None and kind[0] == "table":
+            with self._transaction():
+                self._db.execute("ALTER TABLE transfers RENAME TO transfer_rows")
+            log.info("ledger store %s: table transfers renamed to transfer_rows", self.path)
+        columns = [row[1] for row in self._db.execute("PRAGMA table_info(accounts)")]
+        if columns and "log_position" not in columns:
+            with self._transaction():
+                self._db.execute("ALTER TABLE accounts ADD COLUMN log_position INTEGER NOT NULL DEFAULT 0")
+
+    def _fill_slots(self) -> None:
+        if self._db.execute("SELECT COUNT(*) FROM chunk_slots").fetchone()[0] >= CHUNK_ROWS:
+            return
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO chunk_slots (n) WITH RECURSIVE slot(n) AS "
+                f"(SELECT 0 UNION ALL SELECT n + 1 FROM slot WHERE n < {CHUNK_ROWS - 1}) SELECT n FROM slot"
+            )
+
+    def _read_accounts(self, lagging: bool = False) -> tuple[dict[int, Account], dict[int, int]]:
+        where = f"WHERE log_position < {self._last_position}" if lagging else ""
+        cursor = self._db.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)}, log_position FROM accounts {where} ORDER BY id")
+        accounts: dict[int, Account] = {}
+        positions: dict[int, int] = {}
+        for row in cursor:
+            account = Account(row[0], row[1], row[2], row[3], row[4], row[5])
+            for name, value in zip(ACCOUNT_COLUMNS[6:], row[6:-1], strict=True):
+                setattr(account, name, value)
+            accounts[account.id] = account
+            positions[account.id] = row[-1]
+        return accounts, positions
+
+    def _fold_log(self, accounts: dict[int, Account], positions: dict[int, int]) -> None:
+        oldest = min(positions.values(), default=self._last_position)
+        if oldest >= self._last_position:
+            return
+        for chunk in self.chunks(after=oldest):
+            fold(chunk, accounts, positions)
+
+    def _write_chunk(self, chunk: Chunk) -> None:
+        columns = (chunk.ids, chunk.credit_account_ids, chunk.amounts, chunk.timestamps)
+        encoded = [part for column in columns for part in encode_column(np.asarray(column, dtype=np.int64))]
+        names = ", ".join(f"{name}_base, {name}_width, {name}" for name in _CHUNK_COLUMNS)
+        self._db.execute(
+            f"INSERT INTO transfer_chunks (position, first_seq, rows, debit_account_id, code, batch_id, {names}) "
+            f"VALUES ({', '.join('?' * 18)})",
+            (chunk.position, chunk.first_seq, len(chunk), chunk.debit_account_id, chunk.code.value, chunk.batch_id, *encoded),
+        )
+
+    def _write_accounts(self, rows: list[tuple], position: int) -> None:
+        self._db.executemany(
+            f"INSERT INTO accounts ({', '.join(ACCOUNT_COLUMNS)}, log_position) "
+            f"VALUES ({', '.join('?' * len(ACCOUNT_COLUMNS))}, {int(position)}) "
+            f"ON CONFLICT (id) DO UPDATE SET "
+            + ", ".join(f"{name} = excluded.{name}" for name in (*ACCOUNT_COLUMNS[1:], "log_position")),
+            rows,
+        )
 
 
 class _Transaction:
