@@ -160,7 +160,7 @@ def test_approved_purchase_response_round_trip(world):
     response = world.authorize(request)
     decoded = decode_response(encode_response(response, request, world.bank.keys.algorithm),
                               world.bank.keys.algorithm)
-    assert decoded == dataclasses.replace(response, transfer_ids=(), trace=[])
+    assert decoded == dataclasses.replace(response, transfer_ids=(), trace=())
     assert chip.check_arpc(request.chip, decoded.code.value, decoded.arpc)
     assert decoded.account is AccountType.WELFARE
     assert decoded.discount == 1_000

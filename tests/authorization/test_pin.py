@@ -324,6 +324,52 @@ def test_block_under_other_zone_key_fails():
     assert not verifier.verify(PAN, offset, block, zone_key)
 
 
+# verify() keeps its cipher contexts and each PAN's account data between calls.
+
+
+@pytest.mark.parametrize("algorithm", [SM4, TDES])
+def test_verifier_follows_a_new_zone_key(algorithm):
+    verifier, zone_key = issuer(algorithm)
+    offset = verifier.make_verification_value(PAN, "135790")
+    verifier.verify(PAN, offset, pins.encrypt_pin_block("135790", PAN, zone_key, algorithm, rng=rng()), zone_key)
+    block = pins.encrypt_pin_block("135790", PAN, KEY, algorithm, rng=rng())
+    assert verifier.verify(PAN, offset, block, KEY)
+
+
+def test_verifier_drops_the_old_zone_key():
+    verifier, zone_key = issuer(SM4)
+    offset = verifier.make_verification_value(PAN, "135790")
+    verifier.verify(PAN, offset, pins.encrypt_pin_block("135790", PAN, KEY, SM4, rng=rng()), KEY)
+    block = pins.encrypt_pin_block("135790", PAN, KEY, SM4, rng=rng())
+    assert not verifier.verify(PAN, offset, block, zone_key)
+
+
+@pytest.mark.parametrize("algorithm", [SM4, TDES])
+def test_verifier_checks_each_pan_with_its_own_data(algorithm):
+    verifier, zone_key = issuer(algorithm)
+    offsets = {pan: verifier.make_verification_value(pan, "135790") for pan in (PAN, OTHER_PAN)}
+    results = [
+        verifier.verify(pan, offsets[pan], pins.encrypt_pin_block("135790", pan, zone_key, algorithm, rng=rng()), zone_key)
+        for pan in (PAN, OTHER_PAN, PAN)
+    ]
+    assert results == [True, True, True]
+
+
+def test_verifier_sees_a_new_offset_at_once():
+    verifier, zone_key = issuer(SM4)
+    old = verifier.make_verification_value(PAN, "135790")
+    new = verifier.make_verification_value(PAN, "258147")
+    assert verifier.verify(PAN, old, pins.encrypt_pin_block("135790", PAN, zone_key, SM4, rng=rng()), zone_key)
+    assert not verifier.verify(PAN, new, pins.encrypt_pin_block("135790", PAN, zone_key, SM4, rng=rng()), zone_key)
+
+
+def test_verifier_rejects_short_zone_key():
+    verifier, zone_key = issuer(SM4)
+    offset = verifier.make_verification_value(PAN, "135790")
+    with pytest.raises(ValueError, match="16 bytes"):
+        verifier.verify(PAN, offset, bytes(16), zone_key[:8])
+
+
 def test_block_of_wrong_size_fails():
     verifier, zone_key = issuer(SM4)
     offset = verifier.make_verification_value(PAN, "135790")

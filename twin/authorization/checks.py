@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from twin.authorization.codes import ResponseCode as C
-from twin.authorization.crypto import derive_session_key, verify_arqc
+from twin.authorization.cryptograms import ChipSession, ChipVerifier
 from twin.authorization.issuer import CardRecord, CardStatus, Issuer
 from twin.authorization.requests import CNY, Channel, Kind, Request
 from twin.pan import expiry_last_day, is_luhn_valid
@@ -128,24 +128,29 @@ def check_card_status(card: CardRecord | None, request: Request, today: dt.date)
     return None
 
 
-def check_chip(issuer: Issuer, card: CardRecord, request: Request, today: dt.date) -> tuple[Decline | None, bytes]:
-    """Verify the ARQC and the ATC; return the decline (or None) and the session key."""
+def check_chip(
+    verifier: ChipVerifier, issuer: Issuer, card: CardRecord, request: Request, today: dt.date
+) -> tuple[Decline | None, ChipSession | None]:
+    """Verify the ARQC and the ATC; return the decline (or None) and the chip session.
+
+    The session signs the ARPC of the response; it is None when the ARQC was
+    not verified, as no ARPC is due then.
+    """
     chip = request.chip
     if chip is None:
-        return (C.FORMAT_ERROR, "chip_data_missing"), b""
+        return (C.FORMAT_ERROR, "chip_data_missing"), None
     data = chip.data
     if data.amount_authorised != request.amount:
-        return (C.SECURITY_VIOLATION, "arqc_amount_mismatch"), b""
+        return (C.SECURITY_VIOLATION, "arqc_amount_mismatch"), None
     if data.transaction_date != today:
-        return (C.SECURITY_VIOLATION, "arqc_date_mismatch"), b""
-    algorithm = issuer.keys.algorithm
-    session_key = derive_session_key(issuer.card_key(card), data.atc, algorithm)
-    if not verify_arqc(session_key, data, chip.arqc, algorithm):
-        return (C.SECURITY_VIOLATION, "arqc_invalid"), b""
+        return (C.SECURITY_VIOLATION, "arqc_date_mismatch"), None
+    session = verifier.open_session(card.card_key or issuer.card_key(card), data.atc)
+    if not session.verify_arqc(data, chip.arqc):
+        return (C.SECURITY_VIOLATION, "arqc_invalid"), None
     if data.atc <= card.last_atc:
-        return (C.SECURITY_VIOLATION, "atc_replay"), session_key
+        return (C.SECURITY_VIOLATION, "atc_replay"), session
     card.last_atc = data.atc
-    return None, session_key
+    return None, session
 
 
 def check_pin(issuer: Issuer, card: CardRecord, request: Request, day: int) -> Decline | None:

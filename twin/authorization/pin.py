@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from enum import StrEnum
 
 import numpy as np
@@ -39,6 +40,7 @@ from twin.authorization.crypto import (
     KEY_LENGTH,
     Algorithm,
     decrypt_blocks,
+    ecb_context,
     encrypt_blocks,
     key_check_value,
 )
@@ -249,9 +251,14 @@ class PinVerifier:
     that encrypts incoming PIN blocks. The decimalisation table is fixed when
     the verifier is made, and no method takes a table from a request. This
     closes the decimalisation-table attack on IBM 3624.
+
+    :meth:`verify` keeps its cipher contexts (one for the PIN verification
+    key, one for the last zone PIN key) and the account data of recent PANs,
+    which are not secret, because building them cost more than the check.
+    The keys live only inside the contexts in this process's memory.
     """
 
-    __slots__ = ("_key", "_algorithm", "_table")
+    __slots__ = ("_key", "_algorithm", "_table", "_digits", "_lock", "_pvk", "_zone", "_accounts")
 
     def __init__(
         self,
@@ -266,6 +273,11 @@ class PinVerifier:
         self._key = pin_verification_key
         self._algorithm = algorithm
         self._table = decimalisation_table
+        self._digits = str.maketrans("0123456789abcdef", decimalisation_table)
+        self._lock = threading.Lock()
+        self._pvk = None
+        self._zone: tuple[bytes, object] | None = None
+        self._accounts: dict[str, tuple[int, bytes]] = {}
 
     def __repr__(self) -> str:
         kcv = key_check_value(self._key, self._algorithm)
@@ -309,18 +321,37 @@ class PinVerifier:
         """
         if pin_format_problem(verification_value) is not None:
             raise ValueError(f"stored PIN offset is invalid; it must be {PIN_LENGTH} digits")
+        algorithm = self._algorithm
+        if len(pin_block) != algorithm.block_size:
+            logger.debug("PIN block rejected: %s PIN block of %d bytes", algorithm.value, len(pin_block))
+            return False
+        account = self._accounts.get(pan)
+        if account is None:
+            account = self._account_data(pan)
+        account_field, validation_data = account
+        with self._lock:
+            decryptor, encryptor = self._contexts(zone_key)
+            if algorithm is Algorithm.TDES:
+                clear = int.from_bytes(decryptor.update(bytes(pin_block)), "big") ^ account_field
+                field = f"{clear:016X}"
+                control, fill = "0", "F"
+            else:
+                intermediate = int.from_bytes(decryptor.update(bytes(pin_block)), "big") ^ account_field
+                field = decryptor.update(intermediate.to_bytes(16, "big"))[:8].hex().upper()
+                control, fill = "4", "A"
+            natural = encryptor.update(validation_data).hex().translate(self._digits)
         try:
-            pin = decrypt_pin_block(pin_block, pan, zone_key, self._algorithm)
+            pin = _read_pin_field(field, control=control, fill=fill)
         except PinBlockError as error:
             logger.debug("PIN block rejected: %s", error)
             return False
         if len(pin) != PIN_LENGTH:
             return False
-        expected = "".join(
-            str((int(n) + int(o)) % 10)
-            for n, o in zip(self._natural_pin(pan), verification_value, strict=True)
+        # Natural PIN plus offset, digit by digit, on ASCII codes (digit d is 48 + d).
+        expected = bytes(
+            (n + o - 96) % 10 + 48 for n, o in zip(natural[:PIN_LENGTH].encode(), verification_value.encode(), strict=True)
         )
-        return hmac.compare_digest(pin.encode(), expected.encode())
+        return hmac.compare_digest(pin.encode(), expected)
 
     def _natural_pin(self, pan: str) -> str:
         return natural_pin(
@@ -331,8 +362,32 @@ class PinVerifier:
             self._table,
         )
 
+    def _contexts(self, zone_key: bytes) -> tuple:
+        """Return the zone PIN key's decryptor and the PIN verification key's encryptor."""
+        zone = self._zone
+        if zone is None or zone[0] != zone_key:
+            decryptor = ecb_context(zone_key, self._algorithm, encrypt=False)
+            zone = self._zone = (bytes(zone_key), decryptor)
+        if self._pvk is None:
+            self._pvk = ecb_context(self._key, self._algorithm, encrypt=True)
+        return zone[1], self._pvk
+
+    def _account_data(self, pan: str) -> tuple[int, bytes]:
+        """Return the PAN's field for the PIN block, as an int, and its validation data."""
+        if self._algorithm is Algorithm.TDES:
+            account_field = int(_account_digits(pan), 16)
+        else:
+            account_field = int.from_bytes(iso4_pan_field(pan), "big")
+        if len(self._accounts) >= _MAX_ACCOUNTS:
+            self._accounts.clear()
+        data = self._accounts[pan] = (account_field, _validation_data(pan, self._algorithm))
+        return data
+
 
 # Private interface
+
+# PANs whose account data :meth:`PinVerifier.verify` keeps (a few MB at most).
+_MAX_ACCOUNTS = 100_000
 
 
 def _validation_data(pan: str, algorithm: Algorithm) -> bytes:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from twin.authorization import checks
 from twin.authorization.codes import ResponseCode
-from twin.authorization.crypto import generate_arpc
+from twin.authorization.cryptograms import ChipSession, ChipVerifier
 from twin.authorization.issuer import CardRecord, Issuer
 from twin.authorization.metrics import CoreMetrics
 from twin.authorization.processing import Processor
@@ -44,6 +44,9 @@ __all__ = ["AuthorizationCore", "CoreSettings"]
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 log = logging.getLogger(__name__)
+
+# Authorisation response code of each response code, as the ARPC covers it.
+_ARC = {code: code.value.encode() for code in ResponseCode}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class AuthorizationCore:
         self.duplicates = DuplicateCache()
         self.available = True
         self._processor = Processor(self)
+        self._chips = ChipVerifier(issuer.keys.algorithm)
+        # The local day of the last request and its date, made again only when the day changes.
+        self._day = -1
+        self._today = dt.date.fromordinal(_EPOCH_ORDINAL)
         self._lock = threading.RLock()
 
     def authorize(self, request: Request) -> Response:
@@ -106,9 +113,11 @@ class AuthorizationCore:
         return response
 
     def _run_steps(self, request: Request, steps: list[tuple[str, str, int]], started: int) -> Response:
-        now = self.clock.now_micros()
-        day = local_day_index(now)
-        today = dt.date.fromordinal(_EPOCH_ORDINAL + day)
+        day = local_day_index(self.clock.now_micros())
+        if day != self._day:
+            self._day = day
+            self._today = dt.date.fromordinal(_EPOCH_ORDINAL + day)
+        today = self._today
 
         if not self.available:
             return self._declined(request, steps, started, "availability",
@@ -122,8 +131,10 @@ class AuthorizationCore:
         started = _passed(steps, "format", started)
 
         # 2. Retransmission.
+        key = None
         if request.terminal_id and request.stan:
-            seen, original = self.duplicates.lookup(request)
+            key = request.duplicate_key()
+            seen, original = self.duplicates.lookup(request, key)
             if seen:
                 if original is not None:
                     steps.append(("duplicate", "retransmission", time.perf_counter_ns() - started))
@@ -135,7 +146,8 @@ class AuthorizationCore:
         response = self._decide(request, card, steps, started, today, day)
         if self.settings.trace:
             response.trace = [f"{step}:{'ok' if outcome == 'pass' else outcome}" for step, outcome, _ in steps]
-        self.duplicates.remember(request, response)
+        if key is not None:
+            self.duplicates.remember(request, response, key)
         return response
 
     def _decide(self, request: Request, card: CardRecord | None, steps: list[tuple[str, str, int]], started: int,
@@ -147,38 +159,38 @@ class AuthorizationCore:
         started = _passed(steps, "card", started)
 
         # 4. Chip.
-        session_key = b""
+        session = None
         if checks.needs_chip(request):
-            decline, session_key = checks.check_chip(self.issuer, card, request, today)
+            decline, session = checks.check_chip(self._chips, self.issuer, card, request, today)
             if decline is not None:
-                return self._declined(request, steps, started, "chip", decline, session_key)
+                return self._declined(request, steps, started, "chip", decline, session)
             started = _passed(steps, "chip", started)
 
         # 5. PIN.
         if checks.needs_pin(request):
             decline = checks.check_pin(self.issuer, card, request, day)
             if decline is not None:
-                return self._declined(request, steps, started, "pin", decline, session_key)
+                return self._declined(request, steps, started, "pin", decline, session)
             started = _passed(steps, "pin", started)
 
         # 6. Processing: accounts, channel rules, limits, funds and the ledger.
         outcome = self._processor.process(request, card, today)
         if isinstance(outcome, tuple):
-            return self._declined(request, steps, started, "process", outcome, session_key)
+            return self._declined(request, steps, started, "process", outcome, session)
         _passed(steps, "process", started)
-        if session_key and request.chip is not None:
-            outcome.arpc = generate_arpc(session_key, request.chip.arqc, b"00", self.issuer.keys.algorithm)
+        if session is not None:
+            outcome.arpc = session.arpc(request.chip.arqc, _ARC[outcome.code])
         return outcome
 
     def _declined(self, request: Request, steps: list[tuple[str, str, int]], started: int, step: str,
-                  decline: tuple[ResponseCode, str], session_key: bytes = b"") -> Response:
+                  decline: tuple[ResponseCode, str], session: ChipSession | None = None) -> Response:
         code, reason = decline
         steps.append((step, reason, time.perf_counter_ns() - started))
         response = Response(code, reason)
         if self.settings.trace:
             response.trace = [f"{name}:{'ok' if outcome == 'pass' else outcome}" for name, outcome, _ in steps]
-        if session_key and request.chip is not None:
-            response.arpc = generate_arpc(session_key, request.chip.arqc, code.value.encode(), self.issuer.keys.algorithm)
+        if session is not None:
+            response.arpc = session.arpc(request.chip.arqc, _ARC[code])
         return response
 
 

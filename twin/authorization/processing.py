@@ -35,6 +35,11 @@ _WELFARE_INQUIRY_CHANNELS = frozenset({Channel.COUNTER, Channel.MOBILE, Channel.
 _PAYMENT_CHANNELS = frozenset({Channel.POS_CHIP, Channel.QR})
 #: Follow-ups whose loss a terminal resolves by sending them again, not by a reversal.
 _NOT_REVERSIBLE = frozenset({Kind.VOID, Kind.REFUND, Kind.CANCELLATION, Kind.REVERSAL})
+# Flag sets of a purchase's transfers, combined once: an operator on IntFlag
+# members runs Python code in the enum module.
+_HOLD_LINKED = TransferFlags.PENDING | TransferFlags.LINKED
+_POST = TransferFlags.POST_PENDING
+_POST_LINKED = TransferFlags.POST_PENDING | TransferFlags.LINKED
 
 
 class Processor:
@@ -80,28 +85,31 @@ class Processor:
 
         # The hold and its post commit together with the campaign's share, so
         # the merchant is paid in full or not at all.
-        ids = self.ledger.reserve_ids(3)
+        first = self.ledger.reserve_ids(3)[0]
         auth_id = self.core.new_authorization_id()
+        settlement = merchant.settlement_account_id
         group = [
-            Transfer(ids[0], account_id, merchant.settlement_account_id, paid, TransferCode.PURCHASE,
-                     TransferFlags.PENDING | TransferFlags.LINKED, authorization_id=auth_id),
-            Transfer(ids[1], 0, 0, paid, TransferCode.PURCHASE, TransferFlags.POST_PENDING,
-                     pending_id=ids[0], authorization_id=auth_id),
+            Transfer(first, account_id, settlement, paid, TransferCode.PURCHASE, _HOLD_LINKED,
+                     authorization_id=auth_id),
+            Transfer(first + 1, 0, 0, paid, TransferCode.PURCHASE, _POST_LINKED if discount else _POST,
+                     pending_id=first, authorization_id=auth_id),
         ]
         if discount:
-            group[1].flags |= TransferFlags.LINKED
-            group.append(Transfer(ids[2], merchant.campaign.subsidy_account_id, merchant.settlement_account_id,
+            group.append(Transfer(first + 2, merchant.campaign.subsidy_account_id, settlement,
                                   discount, TransferCode.CAMPAIGN_DISCOUNT, authorization_id=auth_id))
+            transfer_ids: tuple[int, ...] = (first, first + 1, first + 2)
+        else:
+            transfer_ids = (first, first + 1)
         failure = self._commit(group)
         if failure is not None:
             return failure
         record = AuthorizationRecord(
             auth_id, Kind.PURCHASE, card.pan, card.member, today, account, merchant.id,
             amount=request.amount, paid=paid, discount=discount,
-            transfer_id=ids[1], discount_transfer_id=ids[2] if discount else 0,
+            transfer_id=first + 1, discount_transfer_id=first + 2 if discount else 0,
         )
         self.core.records[auth_id] = record
-        return self._approved(record, card, account, transfer_ids=tuple(t.id for t in group))
+        return self._approved(record, card, account, transfer_ids=transfer_ids)
 
     def _preauthorize(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:
         merchant = self.issuer.merchant(request.merchant_id)
@@ -138,7 +146,7 @@ class Processor:
                                      original.merchant_id, amount=request.amount, paid=request.amount,
                                      transfer_id=post.id)
         self.core.records[auth_id] = record
-        original.completions.append(auth_id)
+        original.completions += (auth_id,)
         return self._approved(record, card, original.account, transfer_ids=(post.id,))
 
     def _cancel(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:

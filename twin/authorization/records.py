@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from twin.authorization.requests import AccountType, Kind, Request, Response
 
@@ -40,7 +40,9 @@ class AuthorizationRecord:
     returned_discount: int = 0
     reversed: bool = False
     voided: bool = False
-    completions: list[str] = field(default_factory=list)
+    #: Authorization ids of the completions of a pre-authorization. A tuple,
+    #: so that the many records without one hold no list for the collector.
+    completions: tuple[str, ...] = ()
 
 
 class DuplicateCache:
@@ -52,19 +54,22 @@ class DuplicateCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str, dt.date | None], tuple[tuple, Response]] = {}
+        # Each entry is the request's content (see _content) followed by the response,
+        # in one tuple: one object per request for the garbage collector, not two.
+        self._entries: dict[tuple[str, str, dt.date | None], tuple] = {}
         self._newest_date: dt.date | None = None
 
-    def lookup(self, request: Request) -> tuple[bool, Response | None]:
+    def lookup(self, request: Request, key: tuple | None = None) -> tuple[bool, Response | None]:
         """Return (seen, response): the first response for a retransmission, or
-        (True, None) when the key was used with other content."""
-        key = request.duplicate_key()
-        entry = self._entries.get(key)
+        (True, None) when the key was used with other content.
+
+        ``key`` is ``request.duplicate_key()`` when the caller has it already.
+        """
+        entry = self._entries.get(request.duplicate_key() if key is None else key)
         if entry is None:
             return False, None
-        content, response = entry
-        if content == _content(request):
-            return True, response
+        if entry[:-1] == _content(request):
+            return True, entry[-1]
         return True, None
 
     def response_for(self, terminal_id: str, stan: str, date: dt.date) -> tuple[Kind, Response] | None:
@@ -73,14 +78,28 @@ class DuplicateCache:
         entry = self._entries.get((terminal_id, stan, date))
         if entry is None:
             return None
-        content, response = entry
-        return content[0], response
+        return entry[0], entry[-1]
 
-    def remember(self, request: Request, response: Response) -> None:
+    def remember(self, request: Request, response: Response, key: tuple | None = None) -> None:
+        """Keep ``response`` for retransmissions of ``request`` (``key`` as in :meth:`lookup`)."""
         if not request.terminal_id or not request.stan:
             return
-        key = request.duplicate_key()
-        self._entries[key] = (_content(request), response)
+        if key is None:
+            key = request.duplicate_key()
+        self._entries[key] = (
+            request.kind,
+            request.channel,
+            request.pan,
+            request.amount,
+            request.currency,
+            request.merchant_id,
+            request.account,
+            request.to_account,
+            request.to_account_number,
+            request.original_authorization_id,
+            request.original_stan,
+            response,
+        )
         date = key[2]
         if date is not None and (self._newest_date is None or date > self._newest_date):
             self._newest_date = date
@@ -97,6 +116,7 @@ class DuplicateCache:
 
 
 def _content(request: Request) -> tuple:
+    # The same fields, in the same order, as an entry of DuplicateCache.remember.
     return (
         request.kind,
         request.channel,

@@ -9,7 +9,8 @@ them into and out of ISO 8583 messages.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from twin.authorization.codes import ResponseCode
@@ -149,8 +150,9 @@ class Response:
     arpc: bytes | None = None
     approval_code: str = ""
     transfer_ids: tuple[int, ...] = ()
-    #: Step timings and other detail for trainers; not part of the ISO message.
-    trace: list[str] = field(default_factory=list)
+    #: Step outcomes for trainers when the core keeps traces; not part of the ISO
+    #: message. Empty otherwise (a shared tuple, so no list per response).
+    trace: Sequence[str] = ()
 
     @property
     def approved(self) -> bool:
