@@ -6,6 +6,8 @@ Public names::
     SQLiteStore                     the store of record (SQLite, WAL)
     Account, AccountCode, AccountClass, AccountFlags, AccountStatus
     Transfer, TransferCode, TransferFlags
+    DisbursementBatch, DisbursementOutcome
+                                    a disbursement file as columns, for Ledger.disburse
     TransferResult, AccountResult   result values, one name per rule
     Limits                          class II limits
     CardAccounts, ClosurePolicy, replace_card_accounts, close_card_accounts
@@ -17,6 +19,7 @@ clock helpers, and never imports simpy.
 
 from twin.ledger.accounts import Account, AccountClass, AccountCode, AccountFlags, AccountStatus
 from twin.ledger.audit import AuditReport, Problem, verify, verify_store
+from twin.ledger.disburse import DisbursementBatch, DisbursementOutcome
 from twin.ledger.ledger import Ledger, LedgerConfig
 from twin.ledger.lifecycle import (
     CardAccounts,
@@ -39,6 +42,8 @@ __all__ = [
     "AuditReport",
     "CardAccounts",
     "ClosurePolicy",
+    "DisbursementBatch",
+    "DisbursementOutcome",
     "Ledger",
     "LedgerConfig",
     "Limits",

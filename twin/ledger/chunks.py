@@ -136,12 +136,14 @@ def decode_column(base: int, width: int, digits: bytes, rows: int) -> np.ndarray
     return values + base
 
 
-def fold(chunk: Chunk, accounts: Mapping[int, Account], positions: Mapping[int, int]) -> None:
+def fold(chunk: Chunk, accounts: Mapping[int, Account], positions: Mapping[int, int]) -> set[int]:
     """Apply ``chunk`` to every account whose stored row does not include it yet.
 
     The steps are those the ledger took when the chunk committed: interest
     accrual up to the day, the posted sums, and the class II inflow window.
+    Returns the ids of the accounts changed.
     """
+    touched: set[int] = set()
     days = local_days(chunk.timestamps).tolist()
     counts_in = chunk.code in INFLOW_CODES
     debit = accounts.get(chunk.debit_account_id)
@@ -149,13 +151,16 @@ def fold(chunk: Chunk, accounts: Mapping[int, Account], positions: Mapping[int, 
         if int(debit.flags) & _EARNS:
             interest.accrue(debit, days[0])
         debit.debits_posted += int(chunk.amounts.sum())
+        touched.add(debit.id)
     for credit_id, amount, day in zip(chunk.credit_account_ids.tolist(), chunk.amounts.tolist(), days, strict=True):
         credit = accounts.get(credit_id)
         if credit is None or positions.get(credit_id, 0) >= chunk.position:
             continue
+        touched.add(credit_id)
         flags = int(credit.flags)
         if flags & _EARNS:
             interest.accrue(credit, day)
         credit.credits_posted += amount
         if flags & _LIMITED and counts_in:
             limits.count_in(credit, amount, day)
+    return touched

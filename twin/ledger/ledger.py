@@ -9,6 +9,11 @@ returns one result per transfer. Linked chains commit or fail as a whole.
 Inside ``with ledger.batch():`` changes are written to the store once, when the
 block ends, which is how the simulation commits a whole time slice together.
 Outside a batch every call is written before it returns.
+
+``disburse`` takes a whole disbursement file as numpy columns and gives the
+same results as ``create_transfers`` would for its rows (see
+:mod:`twin.ledger.disburse`); its transfers are kept as chunks, in memory and
+in the store, and are found by ``transfer`` and ``disbursements`` like any other.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from twin.calendar import local_day_index
 from twin.clock import Clock
 from twin.ledger import interest
 from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
+from twin.ledger.bulk import BulkIndex
+from twin.ledger.chunks import Chunk
+from twin.ledger.disburse import DisbursementBatch, DisbursementOutcome, disburse
 from twin.ledger.limits import Limits
 from twin.ledger.results import AccountResult, TransferResult
 from twin.ledger.store import MAX_INTEGER, SQLiteStore
@@ -80,7 +88,12 @@ class Ledger:
         self._hold_state: dict[int, str] = {}
         self._open_holds: dict[int, set[int]] = {}
         self._returned: dict[int, int] = {}
-        self._disbursed: dict[int, list[tuple[int, int]]] = {}
+        # Welfare account -> (timestamp, union account, amount) of each disbursement
+        # committed one by one; those committed as chunks are in ``_bulk``.
+        self._disbursed: dict[int, list[tuple[int, int, int]]] = {}
+        self._bulk = BulkIndex()
+        # The highest id in ``_transfers``, so a file of new ids skips the lookups.
+        self._highest_id = 0
         # Welfare account of a replacement card -> the lost card's welfare account
         # whose balance it took over, so closure can still find the unions that paid the money.
         self._predecessor: dict[int, int] = {}
@@ -95,6 +108,7 @@ class Ledger:
         self._new_failures: list[tuple[Transfer, str]] = []
         self._new_settlements: list[tuple[str, int]] = []
         self._new_closed: list[tuple[int, int]] = []
+        self._new_chunks: list[Chunk] = []
         self._load()
 
     # Accounts
@@ -169,7 +183,10 @@ class Ledger:
             return range(first, first + count)
 
     def transfer(self, transfer_id: int) -> Transfer | None:
-        return self._transfers.get(transfer_id)
+        found = self._transfers.get(transfer_id)
+        if found is None and self._bulk:
+            found = self._bulk.transfer(transfer_id)
+        return found
 
     def hold_state(self, pending_id: int) -> str | None:
         """Return ``pending``, ``posted``, ``voided`` or ``expired`` for a hold."""
@@ -190,7 +207,11 @@ class Ledger:
             chain.append(self._predecessor[chain[-1]])
         history: list[tuple[int, int]] = []
         for account_id in reversed(chain):
-            history.extend(self._disbursed.get(account_id, ()))
+            entries = list(self._disbursed.get(account_id, ()))
+            account = self._accounts.get(account_id)
+            if self._bulk and account is not None and int(account.flags) & _WELFARE_FLAG:
+                entries = sorted(entries + self._bulk.credits(account_id))
+            history.extend((union, amount) for _, union, amount in entries)
         return history
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
@@ -200,9 +221,19 @@ class Ledger:
             now = self._now()
             self._expire_due(now)
             self._settle_due(now)
+            if self._bulk:
+                self._find_chunked(transfers)
             results = self._apply_batch(transfers)
             self._maybe_flush()
             return results
+
+    def disburse(self, batch: DisbursementBatch) -> DisbursementOutcome:
+        """Apply a disbursement file given as columns; one result per row, as ``create_transfers`` gives.
+
+        Files the columns cannot express go through ``create_transfers`` whole;
+        the outcome says so (``columnar`` is false and ``fallback`` says why).
+        """
+        return disburse(self, batch)
 
     def expire_pending(self) -> list[int]:
         """Expire every hold whose timeout has passed on the ledger's clock."""
@@ -275,7 +306,14 @@ class Ledger:
     def flush(self) -> None:
         """Write the changes made since the last flush in one store transaction."""
         with self._lock:
-            if not (self._dirty or self._new_transfers or self._new_failures or self._new_settlements or self._new_closed):
+            if not (
+                self._dirty
+                or self._new_transfers
+                or self._new_failures
+                or self._new_settlements
+                or self._new_closed
+                or self._new_chunks
+            ):
                 return
             self.store.commit(
                 list(self._dirty.values()),
@@ -283,12 +321,20 @@ class Ledger:
                 self._new_failures,
                 self._new_settlements,
                 self._new_closed,
+                self._new_chunks,
             )
             self._dirty = {}
             self._new_transfers = []
             self._new_failures = []
             self._new_settlements = []
             self._new_closed = []
+            self._new_chunks = []
+
+    def checkpoint(self) -> int:
+        """Flush, then write the account rows that lag behind the store's chunk log; return how many."""
+        with self._lock:
+            self.flush()
+            return self.store.checkpoint()
 
     # Private interface
 
@@ -301,8 +347,17 @@ class Ledger:
         return now
 
     def _maybe_flush(self) -> None:
-        if self._batch_depth == 0 or len(self._new_transfers) >= self.config.batch_flush_size:
+        if self._batch_depth == 0 or len(self._new_transfers) >= self.config.batch_flush_size or self._new_chunks:
             self.flush()
+
+    def _find_chunked(self, transfers: Sequence[Transfer]) -> None:
+        """Put the chunked transfers that ``transfers`` name into ``_transfers``, where the rules look."""
+        for transfer in transfers:
+            for transfer_id in (transfer.id, transfer.pending_id, transfer.original_id):
+                if transfer_id and transfer_id not in self._transfers:
+                    found = self._bulk.transfer(transfer_id)
+                    if found is not None:
+                        self._transfers[transfer_id] = found
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store."""
@@ -326,10 +381,14 @@ class Ledger:
         for account in self.store.accounts():
             self._accounts[account.id] = account
         max_id = max(self._accounts, default=0)
-        for transfer in self.store.transfers():
+        for transfer in self.store.row_transfers():
             self._index(transfer)
             max_id = max(max_id, transfer.id)
             self._last_timestamp = max(self._last_timestamp, transfer.timestamp)
+        for chunk in self.store.chunks():
+            self._bulk.add(chunk)
+        max_id = max(max_id, self._bulk.highest_id)
+        self._last_timestamp = max(self._last_timestamp, self._bulk.last_timestamp)
         for transfer, result in self.store.failures():
             self._failed[transfer.id] = (TransferResult(result), transfer)
             max_id = max(max_id, transfer.id)
@@ -358,6 +417,8 @@ class Ledger:
         # A caller may choose its own ids; new_id() must never hand one out again.
         if transfer.id >= self._next_id:
             self._next_id = transfer.id + 1
+        if transfer.id > self._highest_id:
+            self._highest_id = transfer.id
         flags = int(transfer.flags)
         if flags & _PENDING_FLAG:
             self._hold_state[transfer.id] = PENDING
@@ -388,7 +449,9 @@ class Ledger:
         if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
-                self._disbursed.setdefault(credit.id, []).append((transfer.debit_account_id, transfer.amount))
+                self._disbursed.setdefault(credit.id, []).append(
+                    (transfer.timestamp, transfer.debit_account_id, transfer.amount)
+                )
         if transfer.code is TransferCode.REPLACEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:

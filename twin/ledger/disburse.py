@@ -1,0 +1,407 @@
+"""Disbursement files (代发) checked and committed as numpy columns.
+
+A union's festival file pays one amount from the union's corporate account
+into each member's welfare account: up to a million transfers that differ only
+in id, credit account and amount. :func:`disburse` checks every rule that
+``create_transfers`` checks for such transfers, in the same order, on whole
+columns at once, and gives each row the result the per-transfer path would
+give for the same rows in the same order. The committed rows go to the store
+as chunks (:mod:`twin.ledger.chunks`), and the welfare accounts' rows are
+brought up to date from the chunks later, so a file costs one transaction of
+a few blobs plus the funding account's row.
+
+Two things are sequential in a file: the funding account's money (a row that
+does not fit is rejected and leaves the money for later rows) and the class II
+window of a welfare account that appears twice. The first is checked with one
+sum when the money covers every row, and row by row otherwise. The second, and
+every other case that columns cannot express, sends the whole file through the
+per-transfer path instead (see :func:`irregularity`): ids already used or
+repeated in the file, a welfare account repeated, a code other than
+disbursement, or a file that crosses local midnight.
+
+Timestamps are those the per-transfer path gives when the clock does not move
+during the call: one per row that passes the shape checks, one microsecond
+apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from twin.calendar import local_day_index
+from twin.ledger import interest
+from twin.ledger.accounts import AccountCode, AccountFlags, AccountStatus
+from twin.ledger.chunks import Chunk
+from twin.ledger.limits import year_of_day
+from twin.ledger.results import TransferResult
+from twin.ledger.store import MAX_INTEGER
+from twin.ledger.transfers import Transfer, TransferCode
+
+if TYPE_CHECKING:
+    from twin.ledger.ledger import Ledger
+
+__all__ = ["DisbursementBatch", "DisbursementOutcome", "disburse", "irregularity"]
+
+log = logging.getLogger(__name__)
+
+R = TransferResult
+#: Results a row can get here, by the small number kept per row (0 is ok).
+_RESULTS = (
+    R.OK,
+    R.ID_MUST_NOT_BE_ZERO,
+    R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO,
+    R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO,
+    R.ACCOUNTS_MUST_BE_DIFFERENT,
+    R.AMOUNT_MUST_NOT_BE_NEGATIVE,
+    R.AMOUNT_MUST_NOT_BE_ZERO,
+    # From here on the ledger remembers the failure, as apply.py does.
+    R.DEBIT_ACCOUNT_NOT_FOUND,
+    R.CREDIT_ACCOUNT_NOT_FOUND,
+    R.DEBIT_ACCOUNT_CLOSED,
+    R.CREDIT_ACCOUNT_CLOSED,
+    R.DEBIT_ACCOUNT_FROZEN,
+    R.WELFARE_CREDIT_FORBIDDEN,
+    R.WELFARE_DEBIT_FORBIDDEN,
+    R.LIMIT_EXCEEDED_DAILY,
+    R.LIMIT_EXCEEDED_YEARLY,
+    R.OVERFLOWS_DEBITS,
+    R.OVERFLOWS_CREDITS,
+    R.EXCEEDS_CREDITS,
+    R.EXCEEDS_DEBITS,
+)
+_NUMBER = {result: number for number, result in enumerate(_RESULTS)}
+_FIRST_REMEMBERED = _NUMBER[R.DEBIT_ACCOUNT_NOT_FOUND]
+
+_WELFARE = int(AccountFlags.WELFARE)
+_LIMITED = int(AccountFlags.LIMITED)
+_EARNS = int(AccountFlags.EARNS_INTEREST)
+_DMNEC = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
+_CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
+_CLOSED = AccountStatus.CLOSED
+_FROZEN = AccountStatus.FROZEN
+_STATE = operator.attrgetter(
+    "flags", "credits_pending", "credits_posted", "debits_posted", "day", "day_in", "year", "year_in", "interest_day"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class DisbursementBatch:
+    """The rows of one disbursement file as columns: row ``i`` pays ``amounts[i]``
+    fen from ``debit_account_id`` into ``credit_account_ids[i]`` as transfer ``ids[i]``."""
+
+    ids: np.ndarray
+    debit_account_id: int
+    credit_account_ids: np.ndarray
+    amounts: np.ndarray
+    batch_id: str = ""
+    code: TransferCode = TransferCode.DISBURSEMENT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ids", _column("ids", self.ids, "transfer id"))
+        object.__setattr__(self, "credit_account_ids", _column("credit_account_ids", self.credit_account_ids, "account id"))
+        object.__setattr__(self, "amounts", _column("amounts", self.amounts, "amount"))
+        object.__setattr__(self, "code", TransferCode(self.code))
+        lengths = {len(self.ids), len(self.credit_account_ids), len(self.amounts)}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"disbursement batch {self.batch_id!r}: ids, credit_account_ids and amounts have "
+                f"{len(self.ids)}, {len(self.credit_account_ids)} and {len(self.amounts)} rows; give one value per row in each"
+            )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def transfers(self) -> list[Transfer]:
+        """Return the rows as :class:`Transfer` requests, for ``create_transfers``."""
+        debit, code, batch_id = self.debit_account_id, self.code, self.batch_id
+        return [
+            Transfer(transfer_id, debit, credit, amount, code, batch_id=batch_id)
+            for transfer_id, credit, amount in zip(
+                self.ids.tolist(), self.credit_account_ids.tolist(), self.amounts.tolist(), strict=True
+            )
+        ]
+
+
+@dataclass
+class DisbursementOutcome:
+    """What the ledger did with a file: one result per row, as ``create_transfers`` returns."""
+
+    results: list[TransferResult] = field(default_factory=list)
+    committed: int = 0
+    amount: int = 0
+    #: False when the file went through the per-transfer path; ``fallback`` says why.
+    columnar: bool = True
+    fallback: str = ""
+
+
+def disburse(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome:
+    """Apply a disbursement file as :meth:`Ledger.create_transfers` would apply its rows."""
+    with ledger._lock:
+        now = ledger._now()
+        ledger._expire_due(now)
+        ledger._settle_due(now)
+        reason = irregularity(ledger, batch)
+        outcome = None if reason else _apply(ledger, batch)
+        if outcome is None:
+            reason = reason or "the file crosses local midnight"
+            log.info("disbursement %s of %d rows goes through the per-transfer path: %s", batch.batch_id, len(batch), reason)
+            transfers = batch.transfers()
+            if ledger._bulk:
+                ledger._find_chunked(transfers)
+            results = ledger._apply_batch(transfers)
+            accepted = [transfer.amount for transfer, result in zip(transfers, results, strict=True) if result is R.OK]
+            outcome = DisbursementOutcome(results, len(accepted), sum(accepted), columnar=False, fallback=reason)
+        ledger._maybe_flush()
+        return outcome
+
+
+def irregularity(ledger: Ledger, batch: DisbursementBatch) -> str:
+    """Say why a file cannot be checked as columns, or return ``""`` when it can."""
+    if batch.code is not TransferCode.DISBURSEMENT:
+        return f"code {batch.code.value} is not a disbursement"
+    ids = batch.ids[batch.ids > 0]
+    if not len(ids):
+        return ""
+    if _repeats(ids):
+        return "an id appears twice in the file"
+    if _repeats(batch.credit_account_ids):
+        return "an account is credited twice in the file"
+    if int(ids.min()) <= ledger._highest_id and any(map(ledger._transfers.__contains__, ids.tolist())):
+        return "an id is already used by a transfer"
+    if bool(ledger._bulk.taken(ids).any()):
+        return "an id is already used by a transfer"
+    if ledger._failed and bool(np.isin(ids, np.fromiter(ledger._failed, dtype=np.int64)).any()):
+        return "an id is already used by a rejected transfer"
+    return ""
+
+
+# Private interface
+
+
+def _column(name: str, values: object, kind: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"disbursement batch: {name} has shape {array.shape}; give a flat column of integers")
+    if not len(array):
+        return np.zeros(0, dtype=np.int64)
+    if array.dtype.kind == "O" or (array.dtype.kind == "u" and int(array.max()) > MAX_INTEGER):
+        largest = max(int(value) for value in array.tolist())
+        if largest > MAX_INTEGER:
+            raise ValueError(
+                f"{kind} {largest} in {name} is above {MAX_INTEGER}, the largest number the ledger can store; "
+                + ("take ids from Ledger.new_id()" if kind == "transfer id" else "split the amount")
+            )
+    if array.dtype.kind not in "iuO":
+        raise ValueError(f"disbursement batch: {name} holds {array.dtype} values; give integers (fen, ids)")
+    return array.astype(np.int64)
+
+
+def _repeats(values: np.ndarray) -> bool:
+    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
+        return False
+    ordered = np.sort(values)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
+
+
+class _Rows:
+    """The rows still passing, and the result of each row that failed."""
+
+    def __init__(self, count: int) -> None:
+        self.results = np.zeros(count, dtype=np.int8)
+        self.passing = np.ones(count, dtype=bool)
+
+    def fail(self, mask: np.ndarray | bool, result: TransferResult) -> None:
+        failing = self.passing & mask
+        self.results[failing] = _NUMBER[result]
+        self.passing &= ~failing
+
+
+def _apply(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome | None:
+    """Check and apply a regular file; return None, changing nothing, if it crosses local midnight."""
+    count = len(batch)
+    ids, credit_ids, amounts = batch.ids, batch.credit_account_ids, batch.amounts
+    debit_id = batch.debit_account_id
+    rows = _Rows(count)
+
+    # The shape of each request.
+    rows.fail(ids <= 0, R.ID_MUST_NOT_BE_ZERO)
+    if not debit_id:
+        rows.fail(True, R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO)
+    rows.fail(credit_ids == 0, R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO)
+    rows.fail(credit_ids == debit_id, R.ACCOUNTS_MUST_BE_DIFFERENT)
+    rows.fail(amounts < 0, R.AMOUNT_MUST_NOT_BE_NEGATIVE)
+    rows.fail(amounts == 0, R.AMOUNT_MUST_NOT_BE_ZERO)
+
+    # Every row that reached the accounts took the next timestamp.
+    live = np.flatnonzero(rows.passing)
+    times = np.zeros(count, dtype=np.int64)
+    first = max(ledger.clock.now_micros(), ledger._last_timestamp + 1)
+    if len(live):
+        day = local_day_index(first)
+        if local_day_index(first + len(live) - 1) != day:
+            return None
+        times[live] = first + np.arange(len(live), dtype=np.int64)
+        ledger._last_timestamp = first + len(live) - 1
+    else:
+        day = local_day_index(first)
+
+    debit = ledger._accounts.get(debit_id)
+    if debit is None:
+        rows.fail(True, R.DEBIT_ACCOUNT_NOT_FOUND)
+    else:
+        _check_accounts(ledger, batch, rows, debit, day)
+
+    # Apply the rows that passed, remember the ones that failed.
+    accepted = np.flatnonzero(rows.passing)
+    total = int(amounts[accepted].sum()) if len(accepted) else 0
+    if len(accepted):
+        _post(ledger, batch, accepted, debit, day, total)
+        chunk = Chunk(debit_id, batch.code, batch.batch_id, ids[accepted], credit_ids[accepted], amounts[accepted], times[accepted])
+        ledger._bulk.add(chunk)
+        ledger._new_chunks.extend(chunk.split())
+        ledger._next_id = max(ledger._next_id, int(ids[accepted].max()) + 1)
+    failed = np.flatnonzero(rows.results)
+    results = [R.OK] * count
+    for row, number in zip(failed.tolist(), rows.results[failed].tolist(), strict=True):
+        result = _RESULTS[number]
+        results[row] = result
+        if number >= _FIRST_REMEMBERED:
+            transfer = Transfer(int(ids[row]), debit_id, int(credit_ids[row]), int(amounts[row]), batch.code,
+                                timestamp=int(times[row]), batch_id=batch.batch_id)
+            ledger._failed[transfer.id] = (result, transfer)
+            ledger._next_id = max(ledger._next_id, transfer.id + 1)
+            ledger._new_failures.append((transfer, result.value))
+    return DisbursementOutcome(results, len(accepted), total)
+
+
+def _check_accounts(ledger: Ledger, batch: DisbursementBatch, rows: _Rows, debit, day: int) -> None:
+    """Check the rules on the accounts, in the order of TransferResult."""
+    amounts = batch.amounts
+    live = np.flatnonzero(rows.passing)
+    credits = list(map(ledger._accounts.get, batch.credit_account_ids[live].tolist()))
+
+    # Accounts that exist, are open, and are not frozen on the paying side.
+    if None in credits:
+        missing = np.zeros(len(rows.passing), dtype=bool)
+        missing[live] = np.fromiter((account is None for account in credits), dtype=bool, count=len(credits))
+        rows.fail(missing, R.CREDIT_ACCOUNT_NOT_FOUND)
+        keep = ~missing[live]
+        live = live[keep]
+        credits = [account for account, kept in zip(credits, keep.tolist(), strict=True) if kept]
+    if debit.status is _CLOSED:
+        rows.fail(True, R.DEBIT_ACCOUNT_CLOSED)
+    statuses = [account.status for account in credits]
+    if _CLOSED in statuses:
+        closed = np.zeros(len(rows.passing), dtype=bool)
+        closed[live] = np.fromiter((status is _CLOSED for status in statuses), dtype=bool, count=len(statuses))
+        rows.fail(closed, R.CREDIT_ACCOUNT_CLOSED)
+    if debit.status is _FROZEN:
+        rows.fail(True, R.DEBIT_ACCOUNT_FROZEN)
+
+    # The credit accounts' state, one column per field.
+    state = np.fromiter(
+        (int(value) for account in credits for value in _STATE(account)), dtype=np.int64, count=9 * len(credits)
+    ).reshape(len(credits), 9)
+    flags = state[:, 0]
+    column = np.zeros(len(rows.passing), dtype=np.int64)
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        full = column.copy()
+        full[live] = values
+        return full
+
+    # The welfare account takes disbursements from union accounts only, and pays none.
+    debit_flags = int(debit.flags)
+    welfare_credit = spread(flags & _WELFARE) != 0
+    if debit.code is not AccountCode.UNION_CORPORATE:
+        rows.fail(welfare_credit, R.WELFARE_CREDIT_FORBIDDEN)
+    if debit_flags & _WELFARE:
+        rows.fail(True, R.WELFARE_DEBIT_FORBIDDEN)
+
+    # Class II inflow limits of the credit accounts.
+    limits = ledger.config.limits
+    year = year_of_day(day)
+    limited = spread(flags & _LIMITED) != 0
+    used_day = spread(np.where(state[:, 4] == day, state[:, 5], 0))
+    used_year = spread(np.where(state[:, 6] == year, state[:, 7], 0))
+    if limits.per_transaction:
+        rows.fail(limited & (amounts > limits.daily_in), R.LIMIT_EXCEEDED_DAILY)
+    else:
+        rows.fail(limited & (amounts > limits.daily_in - used_day), R.LIMIT_EXCEEDED_DAILY)
+    rows.fail(limited & (amounts > limits.yearly_in - used_year), R.LIMIT_EXCEEDED_YEARLY)
+
+    # Overflow and funds: the credit side row by row, the debit side in order.
+    credit_sums = spread(state[:, 1] + state[:, 2])
+    overflows_credits = amounts > MAX_INTEGER - credit_sums
+    exceeds_debits = (spread(flags & _CMNED) != 0) & (amounts > spread(state[:, 3]) - credit_sums)
+    _check_debit_side(rows, amounts, debit, overflows_credits, exceeds_debits)
+
+
+def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit, overflows_credits: np.ndarray,
+                      exceeds_debits: np.ndarray) -> None:
+    used = debit.debits_pending + debit.debits_posted
+    funds = debit.credits_posted if int(debit.flags) & _DMNEC else MAX_INTEGER
+    live = np.flatnonzero(rows.passing)
+    if not len(live):
+        return
+    largest = int(amounts[live].max())
+    if largest <= MAX_INTEGER // len(live) and used + int(amounts[live].sum()) <= min(MAX_INTEGER, funds):
+        rows.fail(overflows_credits, R.OVERFLOWS_CREDITS)
+        rows.fail(exceeds_debits, R.EXCEEDS_DEBITS)
+        return
+
+    # The money does not cover every row: each row sees what earlier rows took.
+    failures = {}
+    for row, amount, overflow, exceed in zip(
+        live.tolist(), amounts[live].tolist(), overflows_credits[live].tolist(), exceeds_debits[live].tolist(), strict=True
+    ):
+        if used + amount > MAX_INTEGER:
+            failures[row] = R.OVERFLOWS_DEBITS
+        elif overflow:
+            failures[row] = R.OVERFLOWS_CREDITS
+        elif used + amount > funds:
+            failures[row] = R.EXCEEDS_CREDITS
+        elif exceed:
+            failures[row] = R.EXCEEDS_DEBITS
+        else:
+            used += amount
+    for result in (R.OVERFLOWS_DEBITS, R.OVERFLOWS_CREDITS, R.EXCEEDS_CREDITS, R.EXCEEDS_DEBITS):
+        mask = np.zeros(len(rows.passing), dtype=bool)
+        mask[[row for row, found in failures.items() if found is result]] = True
+        rows.fail(mask, result)
+
+
+def _post(ledger: Ledger, batch: DisbursementBatch, accepted: np.ndarray, debit, day: int, total: int) -> None:
+    """Move the money of the accepted rows: the debit account once, each credit account once."""
+    if int(debit.flags) & _EARNS:
+        interest.accrue(debit, day)
+    debit.debits_posted += total
+    ledger._dirty[debit.id] = debit
+
+    accounts = list(map(ledger._accounts.__getitem__, batch.credit_account_ids[accepted].tolist()))
+    amounts = batch.amounts[accepted].tolist()
+    year = year_of_day(day)
+    for account, amount in zip(accounts, amounts, strict=True):
+        flags = int(account.flags)
+        if flags & _EARNS and account.interest_day < day:
+            if account.interest_day < 0 or account.credits_posted == account.debits_posted:
+                account.interest_day = day
+            else:
+                interest.accrue(account, day)
+        account.credits_posted += amount
+        if flags & _LIMITED:
+            if account.day != day:
+                account.day = day
+                account.day_in = 0
+                account.day_out = 0
+            if account.year != year:
+                account.year = year
+                account.year_in = 0
+                account.year_out = 0
+            account.day_in += amount
+            account.year_in += amount
