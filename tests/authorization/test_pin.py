@@ -370,6 +370,16 @@ def test_verifier_rejects_short_zone_key():
         verifier.verify(PAN, offset, bytes(16), zone_key[:8])
 
 
+def test_digit_sum_matches_digit_by_digit():
+    draws = np.random.default_rng(5).integers(0, 10, (2_000, 2, pins.PIN_LENGTH))
+    pairs = [("".join(map(str, a)), "".join(map(str, b))) for a, b in draws] + [("999999", "999999"), ("000000", "000000")]
+    wrong = [
+        (a, b) for a, b in pairs
+        if pins._add_digits(a.encode(), b.encode()).decode() != "".join(str((int(x) + int(y)) % 10) for x, y in zip(a, b))
+    ]
+    assert wrong == []
+
+
 def test_block_of_wrong_size_fails():
     verifier, zone_key = issuer(SM4)
     offset = verifier.make_verification_value(PAN, "135790")

@@ -319,10 +319,12 @@ class PinVerifier:
         tampering) fails like a wrong PIN. The final comparison takes the same
         time wherever the digits differ.
         """
-        if pin_format_problem(verification_value) is not None:
+        value = verification_value
+        if not isinstance(value, str) or len(value) != PIN_LENGTH or not (value.isascii() and value.isdigit()):
             raise ValueError(f"stored PIN offset is invalid; it must be {PIN_LENGTH} digits")
         algorithm = self._algorithm
-        if len(pin_block) != algorithm.block_size:
+        tdes = algorithm is Algorithm.TDES
+        if len(pin_block) != (8 if tdes else 16):
             logger.debug("PIN block rejected: %s PIN block of %d bytes", algorithm.value, len(pin_block))
             return False
         account = self._accounts.get(pan)
@@ -331,26 +333,23 @@ class PinVerifier:
         account_field, validation_data = account
         with self._lock:
             decryptor, encryptor = self._contexts(zone_key)
-            if algorithm is Algorithm.TDES:
-                clear = int.from_bytes(decryptor.update(bytes(pin_block)), "big") ^ account_field
-                field = f"{clear:016X}"
-                control, fill = "0", "F"
+            if tdes:
+                field = f"{int.from_bytes(decryptor.update(pin_block), 'big') ^ account_field:016X}"
             else:
-                intermediate = int.from_bytes(decryptor.update(bytes(pin_block)), "big") ^ account_field
+                intermediate = int.from_bytes(decryptor.update(pin_block), "big") ^ account_field
                 field = decryptor.update(intermediate.to_bytes(16, "big"))[:8].hex().upper()
-                control, fill = "4", "A"
             natural = encryptor.update(validation_data).hex().translate(self._digits)
-        try:
-            pin = _read_pin_field(field, control=control, fill=fill)
-        except PinBlockError as error:
-            logger.debug("PIN block rejected: %s", error)
+        # A 6-digit PIN reads straight from its field; any other field is read in full,
+        # so that a bad layout is told apart from a PIN of another length.
+        pin = field[2:8]
+        start, fill = (_TDES_SIX, _TDES_FILL) if tdes else (_SM4_SIX, _SM4_FILL)
+        if field[:2] != start or field[8:] != fill or not pin.isdigit():
+            try:
+                _read_pin_field(field, control="0" if tdes else "4", fill="F" if tdes else "A")
+            except PinBlockError as error:
+                logger.debug("PIN block rejected: %s", error)
             return False
-        if len(pin) != PIN_LENGTH:
-            return False
-        # Natural PIN plus offset, digit by digit, on ASCII codes (digit d is 48 + d).
-        expected = bytes(
-            (n + o - 96) % 10 + 48 for n, o in zip(natural[:PIN_LENGTH].encode(), verification_value.encode(), strict=True)
-        )
+        expected = _add_digits(natural[:PIN_LENGTH].encode(), value.encode())
         return hmac.compare_digest(pin.encode(), expected)
 
     def _natural_pin(self, pan: str) -> str:
@@ -388,6 +387,27 @@ class PinVerifier:
 
 # PANs whose account data :meth:`PinVerifier.verify` keeps (a few MB at most).
 _MAX_ACCOUNTS = 100_000
+
+# The start and the fill of a PIN field that holds 6 digits: control digit, then length.
+_TDES_SIX, _TDES_FILL = "06", "F" * 8
+_SM4_SIX, _SM4_FILL = "46", "A" * 8
+
+# Six bytes of 0x30 (ASCII "0"), 0x76 (128 - 10) and 0x80, for _add_digits.
+_ZEROS = int.from_bytes(b"0" * PIN_LENGTH, "big")
+_TENS_PROBE = int.from_bytes(b"\x76" * PIN_LENGTH, "big")
+_HIGH_BITS = int.from_bytes(b"\x80" * PIN_LENGTH, "big")
+
+
+def _add_digits(natural: bytes, offset: bytes) -> bytes:
+    """Return natural PIN + offset, digit by digit mod 10, for two strings of 6 ASCII digits.
+
+    It works on the six digits at once, as one integer with a byte per digit:
+    each byte sum (0 to 18) stays within its byte, and a byte of 10 or more
+    reaches its high bit when 0x76 is added, which marks the bytes to take 10 from.
+    """
+    sums = int.from_bytes(natural, "big") + int.from_bytes(offset, "big") - 2 * _ZEROS
+    sums -= (((sums + _TENS_PROBE) & _HIGH_BITS) >> 7) * 10
+    return (sums + _ZEROS).to_bytes(PIN_LENGTH, "big")
 
 
 def _validation_data(pan: str, algorithm: Algorithm) -> bytes:

@@ -36,6 +36,9 @@ _POST = int(_F.POST_PENDING)
 _VOID = int(_F.VOID_PENDING)
 _EXPIRED = int(_F.EXPIRED)
 _RESOLVING = _POST | _VOID
+# A transfer may carry at most one of pending, post and void, and never expired.
+_KIND_FLAGS = _PENDING | _POST | _VOID | _EXPIRED
+_ONE_KIND = frozenset({0, _PENDING, _POST, _VOID})
 _DMNEC = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
 _CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
 _LIMITED = int(AccountFlags.LIMITED)
@@ -286,10 +289,9 @@ def _check_shape(transfer: Transfer) -> TransferResult | None:
     flags = int(transfer.flags)
     if transfer.id <= 0:
         return R.ID_MUST_NOT_BE_ZERO
-    kinds = bool(flags & _PENDING) + bool(flags & _POST) + bool(flags & _VOID)
-    if kinds > 1 or flags & _EXPIRED:
+    if flags & _KIND_FLAGS not in _ONE_KIND:
         return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
-    resolving = bool(flags & _RESOLVING)
+    resolving = flags & _RESOLVING
     if not resolving and transfer.pending_id:
         return R.PENDING_ID_MUST_BE_ZERO
     if resolving and not transfer.pending_id:
@@ -351,9 +353,24 @@ def _compare(original: Transfer, retry: Transfer) -> TransferResult | None:
     return None
 
 
-def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> TransferResult:
+#: The result for a post or void of a hold already resolved, by the hold's state.
+#: Filled on first use, as the states live in twin.ledger.ledger, which imports
+#: this module lazily; an import inside _resolve cost more than its checks.
+_ALREADY_RESOLVED: dict[str, TransferResult] = {}
+
+
+def _already_resolved() -> dict[str, TransferResult]:
     from twin.ledger.ledger import EXPIRED, POSTED, VOIDED
 
+    _ALREADY_RESOLVED.update({
+        POSTED: R.PENDING_TRANSFER_ALREADY_POSTED,
+        VOIDED: R.PENDING_TRANSFER_ALREADY_VOIDED,
+        EXPIRED: R.PENDING_TRANSFER_EXPIRED,
+    })
+    return _ALREADY_RESOLVED
+
+
+def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> TransferResult:
     pending = ledger._transfers.get(transfer.pending_id)
     if pending is None:
         return R.PENDING_TRANSFER_NOT_FOUND
@@ -370,13 +387,9 @@ def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -
         return R.EXCEEDS_PENDING_TRANSFER_AMOUNT
     if flags & _VOID and transfer.amount not in (0, pending.amount):
         return R.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT
-    state = ledger._hold_state.get(pending.id)
-    if state == POSTED:
-        return R.PENDING_TRANSFER_ALREADY_POSTED
-    if state == VOIDED:
-        return R.PENDING_TRANSFER_ALREADY_VOIDED
-    if state == EXPIRED:
-        return R.PENDING_TRANSFER_EXPIRED
+    resolved = (_ALREADY_RESOLVED or _already_resolved()).get(ledger._hold_state.get(pending.id))
+    if resolved is not None:
+        return resolved
     if pending.timeout and now >= pending.timestamp + pending.timeout * _MICROS:
         return R.PENDING_TRANSFER_EXPIRED
     if flags & _POST:
