@@ -88,6 +88,7 @@ class AuthorizationCore:
         return self.records.get(authorization_id)
 
     def new_authorization_id(self) -> str:
+        """Return a new authorization id: a ledger id, as 12 digits."""
         return f"{self.ledger.new_id():012d}"
 
     # Private interface

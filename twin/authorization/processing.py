@@ -85,8 +85,9 @@ class Processor:
 
         # The hold and its post commit together with the campaign's share, so
         # the merchant is paid in full or not at all.
-        first = self.ledger.reserve_ids(3)[0]
-        auth_id = self.core.new_authorization_id()
+        # Three transfer ids, then the authorization's own id, in one reservation.
+        first = self.ledger.reserve_ids(4)[0]
+        auth_id = f"{first + 3:012d}"
         settlement = merchant.settlement_account_id
         group = [
             Transfer(first, account_id, settlement, paid, TransferCode.PURCHASE, _HOLD_LINKED,
@@ -275,7 +276,7 @@ class Processor:
             group.append(Transfer(ledger.new_id(), discount.credit_account_id, discount.debit_account_id,
                                   discount_part, code, authorization_id=original.id, original_id=discount.id))
         for transfer in group[:-1]:
-            transfer.flags |= TransferFlags.LINKED
+            transfer.flags = TransferFlags.LINKED
         failure = self._commit(group)
         if failure is not None:
             if failure[1] == "insufficient_funds":

@@ -46,6 +46,9 @@ def year_of_day(day: int) -> int:
     return (_EPOCH + dt.timedelta(days=day)).year
 
 
+# The flag as a plain int: an int & IntFlag member runs Python code in the enum module.
+_LIMITED = int(AccountFlags.LIMITED)
+
 _EXEMPT_CODES = frozenset(
     {
         TransferCode.REPLACEMENT,
@@ -67,12 +70,12 @@ def exempt_code_allowed(code: TransferCode, debit: Account, credit: Account) -> 
       transit wallet back to its own main account;
     - funding, campaign discounts and transit fares never touch a class II account.
     """
-    if code not in _EXEMPT_CODES or not (int(debit.flags) | int(credit.flags)) & AccountFlags.LIMITED:
+    if code not in _EXEMPT_CODES or not (int(debit.flags) | int(credit.flags)) & _LIMITED:
         return True
     if code is TransferCode.REPLACEMENT:
         return debit.owner == credit.owner and debit.code == credit.code
     if code is TransferCode.CLOSURE_SETTLEMENT:
-        if not int(credit.flags) & AccountFlags.LIMITED:
+        if not int(credit.flags) & _LIMITED:
             return True
         return debit.code is AccountCode.TRANSIT_WALLET and debit.owner == credit.owner
     return False
