@@ -57,3 +57,22 @@ def test_profile_names_pipeline_steps():
     result = bench.profile_purchases(100, top=5, cards=10)
     assert {"format", "card", "chip", "pin", "process", "total"} <= set(result["step_mean_us"])
     assert len(result["top_functions"]) == 5
+
+
+def test_run_unfreezes_the_collector():
+    import gc
+
+    with bench._Programme(10, seed=1) as programme:
+        requests = [programme.chip_purchase(index, "shop_plain") for index in range(10)]
+        programme.run(requests, 5)
+    assert gc.get_freeze_count() == 0
+
+
+def test_unfrozen_run_is_reported():
+    result = bench.chip_purchases(50, batch_size=25, cards=10, repeats=1, frozen=False)
+    assert result["frozen"] is False
+
+
+def test_profile_of_single_requests():
+    result = bench.profile_purchases(50, batch_size=0, top=3, cards=10)
+    assert result["batch_size"] == 1
