@@ -79,10 +79,33 @@ def test_sqlite_floor(tmp_path):
 
 
 def test_profile_names_hot_path(tmp_path):
-    text = bench.profile_disbursement(rows=30, chunk=10, top=40, directory=tmp_path)
+    text = bench.profile_disbursement(rows=30, chunk=10, top=40, directory=tmp_path, path="per_transfer")
     assert "_move" in text
+
+
+def test_profile_names_columnar_path(tmp_path):
+    text = bench.profile_disbursement(rows=30, top=60, directory=tmp_path)
+    assert "_check_accounts" in text
+
+
+def test_disbursement_path(disbursement):
+    assert disbursement["path"] == "columnar"
+
+
+def test_disbursement_reports_close(disbursement):
+    assert disbursement["close_seconds"] >= 0
+
+
+def test_per_transfer_disbursement(tmp_path):
+    result = bench.disbursement_file(rows=30, chunk=10, repeats=1, directory=tmp_path, path="per_transfer")
+    assert (result["case"], result["transfers"], result["path"]) == ("disbursement_per_transfer", 30, "per_transfer")
+
+
+def test_unknown_path(tmp_path):
+    with pytest.raises(ValueError, match="use columnar or per_transfer"):
+        bench.disbursement_file(rows=3, repeats=1, directory=tmp_path, path="rows")
 
 
 def test_bench_ledger_cases(tmp_path):
     result = bench.bench_ledger(rows=20, single=5, batched=25, repeats=1, directory=tmp_path)
-    assert set(result) == {"single", "batches", "disbursement", "target_per_second"}
+    assert set(result) == {"single", "batches", "disbursement", "disbursement_per_transfer", "target_per_second"}

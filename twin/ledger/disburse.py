@@ -26,17 +26,18 @@ apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twin.calendar import local_day_index
+from twin.calendar import days_in_year, local_day_index
 from twin.ledger import interest
-from twin.ledger.accounts import AccountCode, AccountFlags, AccountStatus
+from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
 from twin.ledger.chunks import Chunk
+from twin.ledger.columns import AccountColumns
 from twin.ledger.limits import year_of_day
 from twin.ledger.results import TransferResult
 from twin.ledger.store import MAX_INTEGER
@@ -84,9 +85,6 @@ _DMNEC = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
 _CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
 _CLOSED = AccountStatus.CLOSED
 _FROZEN = AccountStatus.FROZEN
-_STATE = operator.attrgetter(
-    "flags", "credits_pending", "credits_posted", "debits_posted", "day", "day_in", "year", "year_in", "interest_day"
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,30 +239,31 @@ def _apply(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome | No
     live = np.flatnonzero(rows.passing)
     times = np.zeros(count, dtype=np.int64)
     first = max(ledger.clock.now_micros(), ledger._last_timestamp + 1)
+    day = local_day_index(first)
     if len(live):
-        day = local_day_index(first)
         if local_day_index(first + len(live) - 1) != day:
             return None
         times[live] = first + np.arange(len(live), dtype=np.int64)
         ledger._last_timestamp = first + len(live) - 1
-    else:
-        day = local_day_index(first)
 
+    # Check the accounts, then apply the rows that passed.
     debit = ledger._accounts.get(debit_id)
     if debit is None:
         rows.fail(True, R.DEBIT_ACCOUNT_NOT_FOUND)
+        credits = None
     else:
-        _check_accounts(ledger, batch, rows, debit, day)
-
-    # Apply the rows that passed, remember the ones that failed.
+        live, credits = _check_accounts(ledger, batch, rows, debit, day)
     accepted = np.flatnonzero(rows.passing)
     total = int(amounts[accepted].sum()) if len(accepted) else 0
     if len(accepted):
-        _post(ledger, batch, accepted, debit, day, total)
+        _post_debit(ledger, debit, day, total)
+        _post_credits(credits, np.searchsorted(live, accepted), amounts[accepted], day)
         chunk = Chunk(debit_id, batch.code, batch.batch_id, ids[accepted], credit_ids[accepted], amounts[accepted], times[accepted])
         ledger._bulk.add(chunk)
         ledger._new_chunks.extend(chunk.split())
         ledger._next_id = max(ledger._next_id, int(ids[accepted].max()) + 1)
+
+    # Remember the failures that depend on the ledger's state, as apply.py does.
     failed = np.flatnonzero(rows.results)
     results = [R.OK] * count
     for row, number in zip(failed.tolist(), rows.results[failed].tolist(), strict=True):
@@ -279,70 +278,72 @@ def _apply(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome | No
     return DisbursementOutcome(results, len(accepted), total)
 
 
-def _check_accounts(ledger: Ledger, batch: DisbursementBatch, rows: _Rows, debit, day: int) -> None:
-    """Check the rules on the accounts, in the order of TransferResult."""
+def _check_accounts(
+    ledger: Ledger, batch: DisbursementBatch, rows: _Rows, debit: Account, day: int
+) -> tuple[np.ndarray, AccountColumns]:
+    """Check the rules on the accounts, in the order of TransferResult.
+
+    Returns the rows whose credit account exists and those accounts as columns.
+    """
     amounts = batch.amounts
     live = np.flatnonzero(rows.passing)
-    credits = list(map(ledger._accounts.get, batch.credit_account_ids[live].tolist()))
+    found = list(map(ledger._accounts.get, batch.credit_account_ids[live].tolist()))
 
     # Accounts that exist, are open, and are not frozen on the paying side.
-    if None in credits:
+    if None in found:
         missing = np.zeros(len(rows.passing), dtype=bool)
-        missing[live] = np.fromiter((account is None for account in credits), dtype=bool, count=len(credits))
+        missing[live] = np.fromiter((account is None for account in found), dtype=bool, count=len(found))
         rows.fail(missing, R.CREDIT_ACCOUNT_NOT_FOUND)
-        keep = ~missing[live]
-        live = live[keep]
-        credits = [account for account, kept in zip(credits, keep.tolist(), strict=True) if kept]
+        live = np.flatnonzero(rows.passing)
+        found = [account for account in found if account is not None]
+    credits = AccountColumns(found)
     if debit.status is _CLOSED:
         rows.fail(True, R.DEBIT_ACCOUNT_CLOSED)
-    statuses = [account.status for account in credits]
-    if _CLOSED in statuses:
-        closed = np.zeros(len(rows.passing), dtype=bool)
-        closed[live] = np.fromiter((status is _CLOSED for status in statuses), dtype=bool, count=len(statuses))
-        rows.fail(closed, R.CREDIT_ACCOUNT_CLOSED)
+    rows.fail(_spread(rows, live, credits.with_status(_CLOSED)), R.CREDIT_ACCOUNT_CLOSED)
     if debit.status is _FROZEN:
         rows.fail(True, R.DEBIT_ACCOUNT_FROZEN)
 
-    # The credit accounts' state, one column per field.
-    state = np.fromiter(
-        (int(value) for account in credits for value in _STATE(account)), dtype=np.int64, count=9 * len(credits)
-    ).reshape(len(credits), 9)
-    flags = state[:, 0]
-    column = np.zeros(len(rows.passing), dtype=np.int64)
-
-    def spread(values: np.ndarray) -> np.ndarray:
-        full = column.copy()
-        full[live] = values
-        return full
-
     # The welfare account takes disbursements from union accounts only, and pays none.
-    debit_flags = int(debit.flags)
-    welfare_credit = spread(flags & _WELFARE) != 0
+    flags = credits.flags()
     if debit.code is not AccountCode.UNION_CORPORATE:
-        rows.fail(welfare_credit, R.WELFARE_CREDIT_FORBIDDEN)
-    if debit_flags & _WELFARE:
+        rows.fail(_spread(rows, live, flags & _WELFARE != 0), R.WELFARE_CREDIT_FORBIDDEN)
+    if int(debit.flags) & _WELFARE:
         rows.fail(True, R.WELFARE_DEBIT_FORBIDDEN)
 
     # Class II inflow limits of the credit accounts.
     limits = ledger.config.limits
-    year = year_of_day(day)
-    limited = spread(flags & _LIMITED) != 0
-    used_day = spread(np.where(state[:, 4] == day, state[:, 5], 0))
-    used_year = spread(np.where(state[:, 6] == year, state[:, 7], 0))
-    if limits.per_transaction:
-        rows.fail(limited & (amounts > limits.daily_in), R.LIMIT_EXCEEDED_DAILY)
-    else:
-        rows.fail(limited & (amounts > limits.daily_in - used_day), R.LIMIT_EXCEEDED_DAILY)
-    rows.fail(limited & (amounts > limits.yearly_in - used_year), R.LIMIT_EXCEEDED_YEARLY)
+    limited = flags & _LIMITED != 0
+    if limited.any():
+        used_day = _used(credits, "day", day, "day_in")
+        used_year = _used(credits, "year", year_of_day(day), "year_in")
+        room_today = np.full(len(credits), limits.daily_in) if limits.per_transaction else limits.daily_in - used_day
+        rows.fail(_spread(rows, live, limited & (amounts[live] > room_today)), R.LIMIT_EXCEEDED_DAILY)
+        rows.fail(_spread(rows, live, limited & (amounts[live] > limits.yearly_in - used_year)), R.LIMIT_EXCEEDED_YEARLY)
 
     # Overflow and funds: the credit side row by row, the debit side in order.
-    credit_sums = spread(state[:, 1] + state[:, 2])
-    overflows_credits = amounts > MAX_INTEGER - credit_sums
-    exceeds_debits = (spread(flags & _CMNED) != 0) & (amounts > spread(state[:, 3]) - credit_sums)
-    _check_debit_side(rows, amounts, debit, overflows_credits, exceeds_debits)
+    credit_sums = credits.column("credits_pending") + credits.column("credits_posted")
+    overflows_credits = _spread(rows, live, amounts[live] > MAX_INTEGER - credit_sums)
+    exceeding = flags & _CMNED != 0
+    if exceeding.any():
+        exceeding &= amounts[live] > credits.column("debits_posted") - credit_sums
+    _check_debit_side(rows, amounts, debit, overflows_credits, _spread(rows, live, exceeding))
+    return live, credits
 
 
-def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit, overflows_credits: np.ndarray,
+def _used(credits: AccountColumns, key: str, current: int, counted: str) -> np.ndarray | int:
+    """Return what each account's window ``key`` has counted, if it is the ``current`` one."""
+    same = credits.column(key) == current
+    return np.where(same, credits.column(counted), 0) if same.any() else 0
+
+
+def _spread(rows: _Rows, live: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Return ``mask`` of the ``live`` rows as a mask of every row of the file."""
+    full = np.zeros(len(rows.passing), dtype=bool)
+    full[live] = mask
+    return full
+
+
+def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit: Account, overflows_credits: np.ndarray,
                       exceeds_debits: np.ndarray) -> None:
     used = debit.debits_pending + debit.debits_posted
     funds = debit.credits_posted if int(debit.flags) & _DMNEC else MAX_INTEGER
@@ -356,52 +357,94 @@ def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit, overflows_credits
         return
 
     # The money does not cover every row: each row sees what earlier rows took.
-    failures = {}
+    failures: dict[TransferResult, list[int]] = {}
     for row, amount, overflow, exceed in zip(
         live.tolist(), amounts[live].tolist(), overflows_credits[live].tolist(), exceeds_debits[live].tolist(), strict=True
     ):
         if used + amount > MAX_INTEGER:
-            failures[row] = R.OVERFLOWS_DEBITS
+            failures.setdefault(R.OVERFLOWS_DEBITS, []).append(row)
         elif overflow:
-            failures[row] = R.OVERFLOWS_CREDITS
+            failures.setdefault(R.OVERFLOWS_CREDITS, []).append(row)
         elif used + amount > funds:
-            failures[row] = R.EXCEEDS_CREDITS
+            failures.setdefault(R.EXCEEDS_CREDITS, []).append(row)
         elif exceed:
-            failures[row] = R.EXCEEDS_DEBITS
+            failures.setdefault(R.EXCEEDS_DEBITS, []).append(row)
         else:
             used += amount
-    for result in (R.OVERFLOWS_DEBITS, R.OVERFLOWS_CREDITS, R.EXCEEDS_CREDITS, R.EXCEEDS_DEBITS):
+    for result, failing in failures.items():
         mask = np.zeros(len(rows.passing), dtype=bool)
-        mask[[row for row, found in failures.items() if found is result]] = True
+        mask[failing] = True
         rows.fail(mask, result)
 
 
-def _post(ledger: Ledger, batch: DisbursementBatch, accepted: np.ndarray, debit, day: int, total: int) -> None:
-    """Move the money of the accepted rows: the debit account once, each credit account once."""
+def _post_debit(ledger: Ledger, debit: Account, day: int, total: int) -> None:
     if int(debit.flags) & _EARNS:
         interest.accrue(debit, day)
     debit.debits_posted += total
     ledger._dirty[debit.id] = debit
 
-    accounts = list(map(ledger._accounts.__getitem__, batch.credit_account_ids[accepted].tolist()))
-    amounts = batch.amounts[accepted].tolist()
+
+def _post_credits(credits: AccountColumns, accepted: np.ndarray, amounts: np.ndarray, day: int) -> None:
+    """Credit the accepted rows' accounts, each once: interest first, then the sums and windows.
+
+    ``accepted`` are places in ``credits``. The steps are those of apply.py and
+    :func:`twin.ledger.chunks.fold`, on columns.
+    """
+    every = accepted if len(accepted) < len(credits) else None
+    flags = credits.flags()[accepted]
+
+    # Interest: bring the balance-days product up to today before the balance changes.
+    earning = np.flatnonzero(flags & _EARNS)
+    if len(earning):
+        start = credits.column("interest_day")[accepted][earning]
+        behind = start < day
+        if behind.any():
+            _accrue(credits, accepted[earning[behind]], start[behind], flags[earning[behind]], day)
+
+    posted = credits.column("credits_posted")[accepted] + amounts
+
+    # Class II inflow windows, rolled over to today and this year first.
+    limited = np.flatnonzero(flags & _LIMITED)
+    if len(limited) < len(accepted):
+        credits.write("credits_posted", posted, every)
+    if not len(limited):
+        return
+    places = accepted[limited]
     year = year_of_day(day)
-    for account, amount in zip(accounts, amounts, strict=True):
-        flags = int(account.flags)
-        if flags & _EARNS and account.interest_day < day:
-            if account.interest_day < 0 or account.credits_posted == account.debits_posted:
-                account.interest_day = day
-            else:
-                interest.accrue(account, day)
-        account.credits_posted += amount
-        if flags & _LIMITED:
-            if account.day != day:
-                account.day = day
-                account.day_in = 0
-                account.day_out = 0
-            if account.year != year:
-                account.year = year
-                account.year_in = 0
-                account.year_out = 0
-            account.day_in += amount
-            account.year_in += amount
+    same_day = credits.column("day")[places] == day
+    same_year = credits.column("year")[places] == year
+    added = amounts[limited]
+    fields: dict[str, np.ndarray | int] = {
+        "day_in": np.where(same_day, credits.column("day_in")[places], 0) + added if same_day.any() else added,
+        "year_in": np.where(same_year, credits.column("year_in")[places], 0) + added if same_year.any() else added,
+    }
+    if len(limited) == len(accepted):
+        fields["credits_posted"] = posted
+
+    # A window that rolls for every account is written in the same pass.
+    for same, key, value, other in ((same_day, "day", day, "day_out"), (same_year, "year", year, "year_out")):
+        if not same.any():
+            fields[key] = value
+            fields[other] = 0
+        elif not same.all():
+            credits.write_many({key: value, other: 0}, places[~same])
+    credits.write_many(fields, places if len(places) < len(credits) else None)
+
+
+def _accrue(credits: AccountColumns, places: np.ndarray, start: np.ndarray, flags: np.ndarray, day: int) -> None:
+    """:func:`twin.ledger.interest.accrue` for many accounts: add balance x days, split by year length."""
+    posted = credits.column("credits_posted")[places] - credits.column("debits_posted")[places]
+    balance = np.where(flags & _CMNED != 0, -posted, posted)
+    counting = (start >= 0) & (balance != 0)
+    if counting.any():
+        rows = places[counting]
+        first, balance = start[counting], balance[counting]
+        products = {365: credits.column("product_365")[rows].copy(), 366: credits.column("product_366")[rows].copy()}
+        for year in range(year_of_day(int(first.min())), year_of_day(day) + 1):
+            begins = interest.day_index(dt.date(year, 1, 1))
+            ends = min(interest.day_index(dt.date(year + 1, 1, 1)), day)
+            days = np.clip(ends - np.maximum(first, begins), 0, None)
+            products[days_in_year(year)] += balance * days
+        credits.write("product_365", products[365], rows)
+        credits.write("product_366", products[366], rows)
+    credits.write("interest_day", day, places)
