@@ -2,8 +2,9 @@
 
 A grassroots union uploads a file of rows (member name, card number, amount
 in fen). The bank pays each accepted row from the union's corporate account
-into the card's welfare account, in one ledger batch with code
-``disbursement`` and the file id as batch id. Every row gets its own result:
+into the card's welfare account: the accepted rows go to the ledger as one
+file of columns (``Ledger.disburse``), with code ``disbursement`` and the
+file id as batch id. Every row gets its own result:
 
 =====================  ====================================================
 accepted               paid
@@ -43,9 +44,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
+
 from twin.authorization import CardRecord, CardStatus, Issuer
 from twin.calendar import CalendarRangeError, from_epoch_micros, holiday_name
-from twin.ledger import Transfer, TransferCode, TransferResult
+from twin.ledger import DisbursementBatch, TransferCode, TransferResult
 from twin.pan import mask_pan
 
 __all__ = [
@@ -237,15 +240,23 @@ class EnterpriseBanking:
             result.rows = [item.result() for item in checked]
             return result
 
-        # Pay the accepted rows in one ledger batch; the ledger may still refuse a row.
-        for item in accepted:
-            item.transfer = Transfer(self.ledger.new_id(), union_account, item.card.accounts.welfare, item.amount,
-                                     TransferCode.DISBURSEMENT, batch_id=file_id)
+        # Pay the accepted rows as one file of columns; the ledger may still refuse a row.
+        ids = self.ledger.reserve_ids(len(accepted))
+        for item, transfer_id in zip(accepted, ids, strict=True):
+            item.transfer_id = transfer_id
+        batch = DisbursementBatch(
+            np.arange(ids.start, ids.stop, dtype=np.int64),
+            union_account,
+            np.fromiter((item.card.accounts.welfare for item in accepted), dtype=np.int64, count=len(accepted)),
+            np.fromiter((item.amount for item in accepted), dtype=np.int64, count=len(accepted)),
+            batch_id=file_id,
+            code=TransferCode.DISBURSEMENT,
+        )
         with self.ledger.batch():
-            outcomes = self.ledger.create_transfers([item.transfer for item in accepted])
-        for item, outcome in zip(accepted, outcomes, strict=True):
-            if outcome is not TransferResult.OK:
-                item.status = outcome.value
+            outcome = self.ledger.disburse(batch)
+        for item, ledger_result in zip(accepted, outcome.results, strict=True):
+            if ledger_result is not TransferResult.OK:
+                item.status = ledger_result.value
 
         result.rows = [item.result() for item in checked]
         self._files.add(file_id)
@@ -295,12 +306,11 @@ class _CheckedRow:
     amount: int
     status: str
     card: CardRecord | None = None
-    transfer: Transfer | None = None
+    transfer_id: int = 0
 
     def result(self) -> RowResult:
         accepted = self.status == "accepted"
-        transfer_id = self.transfer.id if self.transfer is not None and accepted else 0
-        return RowResult(self.line, mask_pan(self.pan), self.amount, self.status, transfer_id)
+        return RowResult(self.line, mask_pan(self.pan), self.amount, self.status, self.transfer_id if accepted else 0)
 
 
 def _amount(value: object) -> tuple[int, str]:
