@@ -124,8 +124,8 @@ def test_reprs_show_no_key():
     key = card_key(SM4)
     verifier = ChipVerifier(SM4)
     session = verifier.open_session(key, 7)
-    shown = repr(verifier) + repr(session)
-    assert key.hex() not in shown.lower()
+    text = repr(verifier) + repr(session)
+    assert key.hex() not in text.lower()
 
 
 def test_request_logs_no_key_or_pin(caplog):

@@ -131,10 +131,10 @@ def check_card_status(card: CardRecord | None, request: Request, today: dt.date)
 def check_chip(
     verifier: ChipVerifier, issuer: Issuer, card: CardRecord, request: Request, today: dt.date
 ) -> tuple[Decline | None, ChipSession | None]:
-    """Verify the ARQC and the ATC; return the decline (or None) and the chip session.
+    """Verify the ARQC and the ATC, and return the decline (or None) and the chip session.
 
-    The session signs the ARPC of the response; it is None when the ARQC was
-    not verified, as no ARPC is due then.
+    The session signs the ARPC of the response. It is None when the ARQC was
+    not verified, because no ARPC is due then.
     """
     chip = request.chip
     if chip is None:

@@ -284,10 +284,11 @@ class CryptogramData:
         """
         date = self.transaction_date
         return (
-            bytes.fromhex("%012d%012d%04d" % (self.amount_authorised, self.amount_other, self.terminal_country_code))
+            # Percent formatting takes about two thirds of the time of the same f-strings here.
+            bytes.fromhex("%012d%012d%04d" % (self.amount_authorised, self.amount_other, self.terminal_country_code))  # noqa: UP031
             + self.tvr
             + bytes.fromhex(
-                "%04d%02d%02d%02d%02d"
+                "%04d%02d%02d%02d%02d"  # noqa: UP031
                 % (self.transaction_currency_code, date.year % 100, date.month, date.day, self.transaction_type)
             )
             + self.unpredictable_number

@@ -11,8 +11,8 @@ contexts, because building one costs more than the encryption itself:
   serves the whole request. It computes the MAC over the CDOL1 data (the last
   CBC block is the CBC-MAC), and it stays open for the ARPC. A CBC context
   xors each block with the previous ciphertext block before encrypting it, so
-  the ARPC's block is first xored with that block, which leaves the plain
-  encryption that EMV asks for.
+  the ARPC's block is xored with that ciphertext block first. The two xors
+  cancel out, which leaves the plain encryption that EMV specifies.
 
 Triple DES cards take the general functions of :mod:`twin.authorization.crypto`.
 

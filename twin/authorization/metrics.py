@@ -45,7 +45,7 @@ class LatencyHistogram:
         if not nanoseconds:
             return
         values = np.maximum(np.asarray(nanoseconds, dtype=np.int64), 0)
-        # frexp gives each value's bit length as its exponent; durations are far below 2**53.
+        # frexp gives each value's bit length as its exponent, exactly, because durations are far below 2**53.
         bit_length = np.frexp(values.astype(np.float64))[1].astype(np.int64)
         shift = np.maximum(bit_length - _SUB_BUCKET_BITS - 1, 0)
         buckets = np.where(

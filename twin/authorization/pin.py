@@ -253,9 +253,9 @@ class PinVerifier:
     closes the decimalisation-table attack on IBM 3624.
 
     :meth:`verify` keeps its cipher contexts (one for the PIN verification
-    key, one for the last zone PIN key) and the account data of recent PANs,
-    which are not secret, because building them cost more than the check.
-    The keys live only inside the contexts in this process's memory.
+    key, one for the last zone PIN key), because building them cost more than
+    the check itself. It also keeps the account data of recent PANs, which is
+    not secret. The keys live only inside the contexts in this process's memory.
     """
 
     __slots__ = ("_key", "_algorithm", "_table", "_digits", "_lock", "_pvk", "_zone", "_accounts")
@@ -339,8 +339,8 @@ class PinVerifier:
                 intermediate = int.from_bytes(decryptor.update(pin_block), "big") ^ account_field
                 field = decryptor.update(intermediate.to_bytes(16, "big"))[:8].hex().upper()
             natural = encryptor.update(validation_data).hex().translate(self._digits)
-        # A 6-digit PIN reads straight from its field; any other field is read in full,
-        # so that a bad layout is told apart from a PIN of another length.
+        # A 6-digit PIN is read straight from its field. Any other field is read in
+        # full, so that the debug log names a bad layout apart from a PIN of another length.
         pin = field[2:8]
         start, fill = (_TDES_SIX, _TDES_FILL) if tdes else (_SM4_SIX, _SM4_FILL)
         if field[:2] != start or field[8:] != fill or not pin.isdigit():

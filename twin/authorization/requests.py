@@ -150,8 +150,8 @@ class Response:
     arpc: bytes | None = None
     approval_code: str = ""
     transfer_ids: tuple[int, ...] = ()
-    #: Step outcomes for trainers when the core keeps traces; not part of the ISO
-    #: message. Empty otherwise (a shared tuple, so no list per response).
+    #: Step outcomes for trainers when the core keeps traces. They are not part of
+    #: the ISO message. Empty otherwise: a shared tuple, so no list per response.
     trace: Sequence[str] = ()
 
     @property

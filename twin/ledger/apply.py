@@ -354,8 +354,8 @@ def _compare(original: Transfer, retry: Transfer) -> TransferResult | None:
 
 
 #: The result for a post or void of a hold already resolved, by the hold's state.
-#: Filled on first use, as the states live in twin.ledger.ledger, which imports
-#: this module lazily; an import inside _resolve cost more than its checks.
+#: Filled on first use, because the states live in twin.ledger.ledger, which
+#: imports this module lazily. An import inside _resolve cost more than its checks.
 _ALREADY_RESOLVED: dict[str, TransferResult] = {}
 
 
