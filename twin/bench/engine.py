@@ -1,7 +1,10 @@
 """Benchmark of the simulation engine: a scenario at several scales, beside a SimPy floor.
 
-Each scale runs in a fresh subprocess, so its peak memory (``ru_maxrss``) is its
-own and no earlier run's caches help it. The figures per scale are wall time,
+Each scale runs in a fresh subprocess, so no earlier run's caches help it. Its
+peak memory is read from ``VmHWM`` in ``/proc/self/status``, the high-water mark
+of the child's own address space. ``ru_maxrss`` would not do: Linux carries it
+over an ``exec``, so a child started by a parent that had used 1.4 GB (after the
+ledger benchmark, say) would report 1.4 GB however little it used itself. The figures per scale are wall time,
 simulated days per second, authorizations per second (every one through the
 real core), peak memory and memory per simulated member. The floor is a bare
 SimPy loop of timeouts in the same run: the rate at which the event loop alone
@@ -21,7 +24,7 @@ from statistics import median
 
 import simpy
 
-__all__ = ["DEFAULT_SCALES", "bench_engine", "simpy_floor", "run_scale"]
+__all__ = ["DEFAULT_SCALES", "bench_engine", "simpy_floor", "run_scale", "own_peak_rss_bytes"]
 
 #: Scales that finish in a few minutes on 2 cores; ``twin bench --full`` runs
 #: 0.01, 0.1 and 1.0, which takes hours (see docs/benchmarks.md).
@@ -29,25 +32,47 @@ DEFAULT_SCALES = (0.0005, 0.002)
 DEFAULT_SCENARIO = "scenarios/spring_festival_peak.yaml"
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
+from twin.bench.engine import own_peak_rss_bytes
 from twin.scenario import load_scenario
 from twin.sim.engine import run_scenario
 scenario = load_scenario(sys.argv[1])
 started = time.perf_counter()
+cpu_started = time.process_time()
 result = run_scenario(scenario, sys.argv[2], scale=float(sys.argv[3]))
 wall = time.perf_counter() - started
+cpu = time.process_time() - cpu_started
 summary = result.metrics["summary"]
 days = len(result.metrics["series"]["dates"])
 print(json.dumps({
     "wall_seconds": wall,
+    "cpu_seconds": cpu,
     "members": summary["members"],
     "authorizations": summary["authorizations"],
     "simulated_days": days,
     "ledger_transfers": summary["ledger_transfers"],
     "ledger_balanced": summary["ledger_balanced"],
-    "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "peak_rss_bytes": own_peak_rss_bytes(),
 }))
 """
+
+
+def own_peak_rss_bytes() -> int:
+    """Return the peak resident memory of this process's own address space, in bytes.
+
+    Reads ``VmHWM`` from ``/proc/self/status``, which starts afresh at ``exec``
+    (unlike ``ru_maxrss``); falls back to ``ru_maxrss`` where there is no ``/proc``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def simpy_floor(events: int = 200_000, repeats: int = 3) -> dict:
@@ -83,13 +108,16 @@ def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict
         return {"scale": scale, "error": tail[0]}
     figures = json.loads(completed.stdout.strip().splitlines()[-1])
     wall = figures["wall_seconds"]
+    cpu = figures["cpu_seconds"]
     members = figures["members"]
     figures.update(
         {
             "scale": scale,
             "wall_seconds": round(wall, 3),
+            "cpu_seconds": round(cpu, 3),
             "simulated_days_per_second": round(figures["simulated_days"] / wall, 3) if wall else 0.0,
             "authorizations_per_second": round(figures["authorizations"] / wall, 1) if wall else 0.0,
+            "authorizations_per_cpu_second": round(figures["authorizations"] / cpu, 1) if cpu else 0.0,
             "bytes_per_member": round(figures["peak_rss_bytes"] / members) if members else None,
         }
     )
