@@ -1,9 +1,11 @@
 """The crowd's devices: they build each request as the terminal would and send it to the core.
 
 A POS or ATM reads the member's chip for an ARQC and takes the PIN on its PIN
-pad. Every terminal numbers its messages with its own STAN. Chips exist only
-for members who use their card, because :meth:`Terminals.chip` makes one on
-first use.
+pad. Every terminal numbers its messages with its own STAN. A chip is
+personalised on the member's first use of the card. What a chip remembers
+between uses (the card it was written for, its ATC, its e-purse balance and
+counter) lives in per-member arrays; :meth:`Terminals.chip` builds the chip
+object from them for one use, and the ATC and purse are written back after it.
 
 The link to the core may be slow or down (see :mod:`twin.sim.crowd.faults`).
 When the simulated latency of a request passes :data:`RESPONSE_TIMEOUT_SECONDS`,
@@ -18,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from twin.authorization import AccountType, Channel, Kind, Request, Response, ResponseCode
 from twin.devices.card import EmulatedCard, PinPad
@@ -61,7 +65,12 @@ class Terminals:
         keys = self.world.keys
         self.pin_pad = PinPad(keys.zone_pin_key, keys.algorithm, crowd.streams.stream("pin_pad"))
         self._unpredictable = crowd.streams.stream("unpredictable_number")
-        self._chips: dict[int, EmulatedCard] = {}
+        count = crowd.state.count
+        #: The PAN each member's chip was written for (0: no chip yet), and what the chip remembers.
+        self._chip_pan = np.zeros(count, dtype=np.uint64)
+        self._chip_atc = np.zeros(count, dtype=np.uint16)
+        self._purse = np.zeros(count, dtype=np.int64)
+        self._purse_counter = np.zeros(count, dtype=np.int32)
         self._stans: dict[str, int] = {}
         self._second = -1
         self._second_count = 0
@@ -73,27 +82,52 @@ class Terminals:
     # Chips
 
     def chip(self, member: int) -> EmulatedCard | None:
-        """Return the chip of the member's current card, personalised on first use."""
+        """Return the chip of the member's current card, personalised on first use.
+
+        The object is built for one use: what it changes is kept only once
+        :meth:`keep_chip` writes it back.
+        """
         card = self.world.issuer.card_of(self.crowd.state.member_id(member))
         if card is None:
             return None
-        chip = self._chips.get(member)
-        if chip is None or chip.pan != card.pan:
-            keys = self.world.keys
-            fresh = EmulatedCard(card.pan, card.psn, card.expiry, self.world.issuer.card_key(card), keys.algorithm)
-            if chip is not None:
-                # A replacement card takes over the e-purse, as the wallet account moved with it.
-                fresh.purse_balance = chip.purse_balance
-            else:
+        pan = int(card.pan)
+        if int(self._chip_pan[member]) != pan:
+            if not self._chip_pan[member]:
                 # A new chip's purse starts at the wallet account's balance, since no fare is uncleared yet.
-                fresh.purse_balance = self.world.ledger.account(card.accounts.transit_wallet).balance
-            self._chips[member] = fresh
-            chip = fresh
-        return chip
+                self._purse[member] = self.world.ledger.account(card.accounts.transit_wallet).balance
+            # A replacement card takes over the e-purse, as the wallet account moved with it.
+            self._chip_pan[member] = pan
+            self._chip_atc[member] = 0
+            self._purse_counter[member] = 0
+        keys = self.world.keys
+        return EmulatedCard(card.pan, card.psn, card.expiry, self.world.issuer.card_key(card), keys.algorithm,
+                            atc=int(self._chip_atc[member]), purse_balance=int(self._purse[member]),
+                            purse_counter=int(self._purse_counter[member]))
+
+    def keep_chip(self, member: int, chip: EmulatedCard) -> None:
+        """Write back what one use changed on the member's chip: its ATC and e-purse."""
+        self._chip_atc[member] = chip.atc
+        self._purse[member] = chip.purse_balance
+        self._purse_counter[member] = chip.purse_counter
+
+    def purse_balance(self, member: int) -> int:
+        """Return the e-purse balance on the member's chip, personalising the chip if need be."""
+        self.chip(member)
+        return int(self._purse[member])
+
+    def debit_purse(self, member: int, fare: int) -> None:
+        """Take a fare from the member's e-purse offline (the caller has checked the balance)."""
+        self._purse[member] -= fare
+        self._purse_counter[member] += 1
+
+    def load_purse(self, member: int, amount: int) -> None:
+        """Add a top-up the issuer approved to the member's e-purse."""
+        self._purse[member] += amount
 
     @property
     def chips(self) -> int:
-        return len(self._chips)
+        """Count the members whose chip has been personalised."""
+        return int(np.count_nonzero(self._chip_pan))
 
     # Requests
 
@@ -109,14 +143,23 @@ class Terminals:
         now = world.now()
         # Mobile, WeChat and SMS requests come from the bank's own channels, with no terminal or STAN.
         stan = self._next_stan(terminal) if terminal else ""
+        used: list[EmulatedCard] = []
+
+        def read_chip() -> EmulatedCard:
+            chip = self.chip(member)
+            used.append(chip)
+            return chip
+
         request = build_card_request(
             card, kind, channel, now,
-            chip=lambda: self.chip(member),
+            chip=read_chip,
             unpredictable_number=lambda: self._unpredictable.bytes(4),
             pin_pad=self.pin_pad,
             amount=amount, terminal=terminal, stan=stan, merchant=merchant, pin=pin, new_pin=new_pin,
             account=account, to_account=to_account, original=original,
         )
+        for chip in used:
+            self.keep_chip(member, chip)
         return self._deliver(request, self.crowd.city_name(member), designated)
 
     # Private interface

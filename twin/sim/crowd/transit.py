@@ -116,19 +116,18 @@ class Transit:
             fare = metro_fare(self.rules, Decimal(f"{distance_km:.1f}"))
         else:
             fare = bus_fare(self.rules, self._county_names[int(self.crowd.province.members.county[member])])
-        chip = self.crowd.terminals.chip(member)
-        if chip.purse_balance < fare:
+        terminals = self.crowd.terminals
+        if terminals.purse_balance(member) < fare:
             self.top_up(member)
-        if chip.purse_balance < fare:
+        if terminals.purse_balance(member) < fare:
             self.world.recorder.count("transit_rides_paid_cash")
             return
-        chip.purse_balance -= fare
-        chip.purse_counter += 1
+        terminals.debit_purse(member, fare)
         self._rides.append((member, fare))
 
     def top_up(self, member: int) -> None:
         """Top the wallet up at a kiosk: main account to wallet account, then load the e-purse."""
-        chip = self.crowd.terminals.chip(member)
+        self.crowd.terminals.chip(member)
         card = self.crowd.card(member)
         ledger = self.world.ledger
         room = self.rules.epurse_cap - ledger.account(card.accounts.transit_wallet).balance
@@ -141,7 +140,7 @@ class Transit:
         response = self.crowd.terminals.send(member, Kind.TRANSIT_TOPUP, Channel.TRANSIT_KIOSK,
                                              kiosk_terminal(county), amount=amount, pin=self.state.pin(member))
         if response is not None and response.approved:
-            chip.purse_balance += amount
+            self.crowd.terminals.load_purse(member, amount)
 
     def clear(self, day: dt.date) -> None:
         """Clear the day's rides: a transfer per ride from the wallet account to the operator."""
