@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -147,6 +146,8 @@ def test_same_as_per_transfer_path(tmp_path_factory, files, spend):
         ledger.flush()
         ledger.store.close(checkpoint=False)
     assert stored(folder / "rows.db") == stored(folder / "columns.db")
+    SQLiteStore(folder / "columns.db").close(checkpoint=True)
+    assert stored(folder / "rows.db") == stored(folder / "columns.db")
 
 
 @pytest.fixture
@@ -280,3 +281,23 @@ def test_columnar_share_of_random_files(tmp_path):
         columnar += ledger.disburse(batch_of(ledger, UNION, rows, f"file-{number}")).columnar
     ledger.store.close()
     assert columnar == 20
+
+
+def test_checkpoint_keeps_balances(pair, tmp_path):
+    ledger = pair[1]
+    ledger.disburse(regular_file(ledger))
+    ledger.clock.advance(days=40)
+    ledger.disburse(regular_file(ledger))
+    before = state(ledger)["accounts"]
+    ledger.checkpoint()
+    ledger.store.close(checkpoint=False)
+    pair[1] = Ledger(SQLiteStore(tmp_path / "columns.db"), ledger.clock)
+    assert state(pair[1])["accounts"] == before
+
+
+def test_checkpoint_leaves_no_lagging_rows(pair):
+    ledger = pair[1]
+    ledger.disburse(regular_file(ledger))
+    ledger.checkpoint()
+    lagging = ledger.store._db.execute("SELECT COUNT(*) FROM accounts WHERE log_position < 1").fetchone()[0]
+    assert lagging == 0

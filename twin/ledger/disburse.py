@@ -26,18 +26,17 @@ apart.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twin.calendar import days_in_year, local_day_index
+from twin.calendar import local_day_index
 from twin.ledger import interest
 from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
 from twin.ledger.chunks import Chunk
-from twin.ledger.columns import AccountColumns
+from twin.ledger.columns import AccountColumns, credit_accounts
 from twin.ledger.limits import year_of_day
 from twin.ledger.results import TransferResult
 from twin.ledger.store import MAX_INTEGER
@@ -257,7 +256,7 @@ def _apply(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome | No
     total = int(amounts[accepted].sum()) if len(accepted) else 0
     if len(accepted):
         _post_debit(ledger, debit, day, total)
-        _post_credits(credits, np.searchsorted(live, accepted), amounts[accepted], day)
+        credit_accounts(credits, np.searchsorted(live, accepted), amounts[accepted], day)
         chunk = Chunk(debit_id, batch.code, batch.batch_id, ids[accepted], credit_ids[accepted], amounts[accepted], times[accepted])
         ledger._bulk.add(chunk)
         ledger._new_chunks.extend(chunk.split())
@@ -382,69 +381,3 @@ def _post_debit(ledger: Ledger, debit: Account, day: int, total: int) -> None:
         interest.accrue(debit, day)
     debit.debits_posted += total
     ledger._dirty[debit.id] = debit
-
-
-def _post_credits(credits: AccountColumns, accepted: np.ndarray, amounts: np.ndarray, day: int) -> None:
-    """Credit the accepted rows' accounts, each once: interest first, then the sums and windows.
-
-    ``accepted`` are places in ``credits``. The steps are those of apply.py and
-    :func:`twin.ledger.chunks.fold`, on columns.
-    """
-    every = accepted if len(accepted) < len(credits) else None
-    flags = credits.flags()[accepted]
-
-    # Interest: bring the balance-days product up to today before the balance changes.
-    earning = np.flatnonzero(flags & _EARNS)
-    if len(earning):
-        start = credits.column("interest_day")[accepted][earning]
-        behind = start < day
-        if behind.any():
-            _accrue(credits, accepted[earning[behind]], start[behind], flags[earning[behind]], day)
-
-    posted = credits.column("credits_posted")[accepted] + amounts
-
-    # Class II inflow windows, rolled over to today and this year first.
-    limited = np.flatnonzero(flags & _LIMITED)
-    if len(limited) < len(accepted):
-        credits.write("credits_posted", posted, every)
-    if not len(limited):
-        return
-    places = accepted[limited]
-    year = year_of_day(day)
-    same_day = credits.column("day")[places] == day
-    same_year = credits.column("year")[places] == year
-    added = amounts[limited]
-    fields: dict[str, np.ndarray | int] = {
-        "day_in": np.where(same_day, credits.column("day_in")[places], 0) + added if same_day.any() else added,
-        "year_in": np.where(same_year, credits.column("year_in")[places], 0) + added if same_year.any() else added,
-    }
-    if len(limited) == len(accepted):
-        fields["credits_posted"] = posted
-
-    # A window that rolls for every account is written in the same pass.
-    for same, key, value, other in ((same_day, "day", day, "day_out"), (same_year, "year", year, "year_out")):
-        if not same.any():
-            fields[key] = value
-            fields[other] = 0
-        elif not same.all():
-            credits.write_many({key: value, other: 0}, places[~same])
-    credits.write_many(fields, places if len(places) < len(credits) else None)
-
-
-def _accrue(credits: AccountColumns, places: np.ndarray, start: np.ndarray, flags: np.ndarray, day: int) -> None:
-    """:func:`twin.ledger.interest.accrue` for many accounts: add balance x days, split by year length."""
-    posted = credits.column("credits_posted")[places] - credits.column("debits_posted")[places]
-    balance = np.where(flags & _CMNED != 0, -posted, posted)
-    counting = (start >= 0) & (balance != 0)
-    if counting.any():
-        rows = places[counting]
-        first, balance = start[counting], balance[counting]
-        products = {365: credits.column("product_365")[rows].copy(), 366: credits.column("product_366")[rows].copy()}
-        for year in range(year_of_day(int(first.min())), year_of_day(day) + 1):
-            begins = interest.day_index(dt.date(year, 1, 1))
-            ends = min(interest.day_index(dt.date(year + 1, 1, 1)), day)
-            days = np.clip(ends - np.maximum(first, begins), 0, None)
-            products[days_in_year(year)] += balance * days
-        credits.write("product_365", products[365], rows)
-        credits.write("product_366", products[366], rows)
-    credits.write("interest_day", day, places)

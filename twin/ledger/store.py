@@ -34,6 +34,7 @@ returns, and :meth:`SQLiteStore.checkpoint` writes the folded rows back (at
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import operator
@@ -44,8 +45,9 @@ from pathlib import Path
 import numpy as np
 
 from twin.ledger.accounts import Account
-from twin.ledger.chunks import CHUNK_ROWS, Chunk, decode_column, encode_column, fold
-from twin.ledger.transfers import Transfer, TransferCode
+from twin.ledger.chunks import CHUNK_ROWS, Chunk, decode_column, encode_column, fold, local_days
+from twin.ledger.columns import TableColumns, credit_accounts
+from twin.ledger.transfers import INFLOW_CODES, Transfer, TransferCode
 
 __all__ = ["SQLiteStore", "ACCOUNT_COLUMNS", "TRANSFER_COLUMNS", "MAX_INTEGER"]
 
@@ -72,6 +74,22 @@ TRANSFER_COLUMNS = (
     "authorization_id",
     "batch_id",
     "original_id",
+)
+
+#: The account fields a checkpoint reads and writes; ``flags`` is only read.
+_FOLDED = (
+    "flags",
+    "credits_posted",
+    "debits_posted",
+    "day",
+    "day_in",
+    "day_out",
+    "year",
+    "year_in",
+    "year_out",
+    "product_365",
+    "product_366",
+    "interest_day",
 )
 
 #: The columns of a chunk, each kept as ``<name>_base``, ``<name>_width`` and ``<name>``.
@@ -324,22 +342,39 @@ class SQLiteStore:
     def checkpoint(self) -> int:
         """Write the account rows that lag behind the chunk log, with the log folded in.
 
-        Returns the number of rows written. Reading gives the same balances
-        before and after; a checkpoint makes the ``accounts`` table exact for
-        plain SQL readers and shortens the fold on the next open.
+        Returns the number of rows whose sums changed. Reading gives the same
+        balances before and after; a checkpoint makes the ``accounts`` table
+        exact for plain SQL readers and shortens the fold on the next open.
+        The fold runs on numpy columns, by the same steps as ``Ledger.disburse``.
         """
-        accounts, positions = self._read_accounts(lagging=True)
-        if not accounts:
+        cursor = self._db.execute(
+            f"SELECT id, log_position, {', '.join(_FOLDED)} FROM accounts WHERE log_position < ? ORDER BY id",
+            (self._last_position,),
+        )
+        rows = cursor.fetchall()
+        if not rows:
             return 0
-        touched = self._fold_log(accounts, positions)
+        width = 2 + len(_FOLDED)
+        values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
+        values = values.reshape(len(rows), width)
+        table = {name: values[:, index].copy() for index, name in enumerate(("id", "log_position", *_FOLDED))}
+        touched = self._fold_columns(table)
+        if touched is None:
+            return self._checkpoint_rows()
+
+        places = np.flatnonzero(touched)
         with self._transaction():
-            self._write_accounts([_account_row(accounts[account_id]) for account_id in sorted(touched)], self._last_position)
+            self._db.executemany(
+                f"UPDATE accounts SET {', '.join(f'{name} = ?' for name in _FOLDED[1:])}, "
+                f"log_position = {int(self._last_position)} WHERE id = ?",
+                zip(*(table[name][places].tolist() for name in (*_FOLDED[1:], "id")), strict=True),
+            )
             # The other lagging rows are already exact: only their position moves.
             self._db.execute(
                 "UPDATE accounts SET log_position = ? WHERE log_position < ?", (self._last_position, self._last_position)
             )
-        log.info("ledger store checkpoint: %d account rows brought up to chunk %d", len(touched), self._last_position)
-        return len(touched)
+        log.info("ledger store checkpoint: %d account rows brought up to chunk %d", len(places), self._last_position)
+        return len(places)
 
     def close(self, checkpoint: bool = True) -> None:
         """Close the database, after a checkpoint unless ``checkpoint`` is false (for readers)."""
@@ -385,6 +420,40 @@ class SQLiteStore:
             accounts[account.id] = account
             positions[account.id] = row[-1]
         return accounts, positions
+
+    def _fold_columns(self, table: dict[str, np.ndarray]) -> np.ndarray | None:
+        """Fold the chunk log into columns of account rows; return the mask of rows changed.
+
+        Returns None, changing nothing that matters, for a log the columns do not
+        cover: a lagging debit account, a chunk spread over two days, or a code
+        that class II limits do not count as money in.
+        """
+        ids, positions = table["id"], table["log_position"]
+        touched = np.zeros(len(ids), dtype=bool)
+        for chunk in self.chunks(after=int(positions.min())):
+            days = local_days(chunk.timestamps)
+            debit = int(np.searchsorted(ids, chunk.debit_account_id))
+            debit_lags = debit < len(ids) and ids[debit] == chunk.debit_account_id and positions[debit] < chunk.position
+            if debit_lags or days.min() != days.max() or chunk.code not in INFLOW_CODES:
+                return None
+            places = np.minimum(np.searchsorted(ids, chunk.credit_account_ids), len(ids) - 1)
+            lagging = np.flatnonzero((ids[places] == chunk.credit_account_ids) & (positions[places] < chunk.position))
+            if len(lagging):
+                credits = TableColumns(table, places[lagging])
+                credit_accounts(credits, np.arange(len(lagging)), chunk.amounts[lagging], int(days[0]))
+                touched[places[lagging]] = True
+        return touched
+
+    def _checkpoint_rows(self) -> int:
+        """Checkpoint through Account objects, for any log."""
+        accounts, positions = self._read_accounts(lagging=True)
+        touched = self._fold_log(accounts, positions)
+        with self._transaction():
+            self._write_accounts([_account_row(accounts[account_id]) for account_id in sorted(touched)], self._last_position)
+            self._db.execute(
+                "UPDATE accounts SET log_position = ? WHERE log_position < ?", (self._last_position, self._last_position)
+            )
+        return len(touched)
 
     def _fold_log(self, accounts: dict[int, Account], positions: dict[int, int]) -> set[int]:
         """Fold the chunks into ``accounts``; return the ids of the accounts they changed."""
