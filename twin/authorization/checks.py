@@ -41,6 +41,12 @@ _CHIP_CHANNELS = frozenset({Channel.POS_CHIP, Channel.ATM})
 _CHIP_KINDS = frozenset({Kind.PURCHASE, Kind.PREAUTHORIZATION, Kind.WITHDRAWAL, Kind.BALANCE})
 _PIN_CHANNELS = frozenset({Channel.POS_CHIP, Channel.ATM, Channel.SMART_TELLER, Channel.COUNTER, Channel.TRANSIT_KIOSK})
 _PIN_KINDS = frozenset({Kind.PURCHASE, Kind.PREAUTHORIZATION, Kind.WITHDRAWAL, Kind.TRANSFER, Kind.TRANSIT_TOPUP})
+_ALWAYS_PIN_KINDS = frozenset({Kind.ACTIVATION, Kind.PIN_CHANGE})
+_BALANCE_PIN_CHANNELS = frozenset({Channel.ATM, Channel.SMART_TELLER})
+# Members read on every request, as module names: on Python 3.11 reading a
+# member from its enum class costs several times a global name.
+_TRANSFER, _REVERSAL, _ACTIVATION, _BALANCE = Kind.TRANSFER, Kind.REVERSAL, Kind.ACTIVATION, Kind.BALANCE
+_LOST, _REPLACED, _CLOSED, _INACTIVE = CardStatus.LOST, CardStatus.REPLACED, CardStatus.CLOSED, CardStatus.INACTIVE
 
 
 def needs_chip(request: Request) -> bool:
@@ -55,11 +61,12 @@ def needs_pin(request: Request) -> bool:
     and merchant follow-ups (void, refund, completion) and ETC tolls by the
     merchant or the lane.
     """
-    if request.kind in (Kind.ACTIVATION, Kind.PIN_CHANGE):
+    kind = request.kind
+    if kind in _ALWAYS_PIN_KINDS:
         return True
-    if request.kind is Kind.BALANCE:
-        return request.channel in (Channel.ATM, Channel.SMART_TELLER)
-    return request.kind in _PIN_KINDS and request.channel in _PIN_CHANNELS
+    if kind is _BALANCE:
+        return request.channel in _BALANCE_PIN_CHANNELS
+    return kind in _PIN_KINDS and request.channel in _PIN_CHANNELS
 
 
 def check_format(request: Request, known_card: bool = False) -> Decline | None:
@@ -96,7 +103,7 @@ def check_format(request: Request, known_card: bool = False) -> Decline | None:
         return C.INVALID_AMOUNT, "amount_out_of_range"
     if request.kind in _MONEY_KINDS and request.amount == 0:
         return C.INVALID_AMOUNT, "amount_zero"
-    if request.kind is Kind.TRANSFER and request.to_account is None:
+    if request.kind is _TRANSFER and request.to_account is None:
         return C.FORMAT_ERROR, "transfer_destination_missing"
     return None
 
@@ -105,25 +112,25 @@ def check_card_status(card: CardRecord | None, request: Request, today: dt.date)
     """Check that the card exists and may make this request today."""
     if card is None:
         return C.INVALID_CARD, "card_unknown"
-    if request.kind is Kind.REVERSAL:
+    if request.kind is _REVERSAL:
         # A reversal undoes what was already approved, whatever happened to the card since.
         return None
     status = card.status
-    if status is CardStatus.LOST:
+    if status is _LOST:
         return C.LOST_CARD, "card_lost"
-    if status is CardStatus.REPLACED:
+    if status is _REPLACED:
         return C.LOST_CARD, "card_replaced"
-    if status is CardStatus.CLOSED:
+    if status is _CLOSED:
         return C.RESTRICTED_CARD, "card_closed"
     if card.valid_until is None:
         card.valid_until = expiry_last_day(card.expiry)
     if today > card.valid_until:
         return C.EXPIRED_CARD, "card_expired"
-    if request.kind is Kind.ACTIVATION:
-        if status is not CardStatus.INACTIVE:
+    if request.kind is _ACTIVATION:
+        if status is not _INACTIVE:
             return C.INVALID_TRANSACTION, "card_already_active"
         return None
-    if status is CardStatus.INACTIVE:
+    if status is _INACTIVE:
         return C.RESTRICTED_CARD, "card_not_activated"
     return None
 

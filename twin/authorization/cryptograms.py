@@ -46,6 +46,8 @@ _CDOL1_LENGTH = 37
 _MAC_PADDING = b"\x80" + bytes((-_CDOL1_LENGTH - 1) % _BLOCK)
 # Session key derivation data after the two ATC bytes: F0, then zeros.
 _SESSION_SUFFIX = b"\xf0" + bytes(_BLOCK - 3)
+# On Python 3.11, reading a member from its enum class costs several times a global name.
+_SM4 = Algorithm.SM4
 
 
 class ChipSession:
@@ -55,7 +57,7 @@ class ChipSession:
 
     def __init__(self, session_key: bytes, algorithm: Algorithm) -> None:
         self._algorithm = algorithm
-        if algorithm is Algorithm.SM4:
+        if algorithm is _SM4:
             self._context = Cipher(algorithms.SM4(session_key), _ZERO_IV).encryptor()
             self._chain = 0
             self._key = b""
@@ -121,7 +123,7 @@ class ChipVerifier:
     def open_session(self, card_key: bytes, atc: int) -> ChipSession:
         """Derive the session key for ``atc`` under the card's master key and open its session."""
         algorithm = self._algorithm
-        if algorithm is not Algorithm.SM4 or not 0 <= atc <= 0xFFFF:
+        if algorithm is not _SM4 or not 0 <= atc <= 0xFFFF:
             # Triple DES, and the general function's error for a bad ATC.
             return ChipSession(derive_session_key(card_key, atc, algorithm), algorithm)
         context = self._cards.get(card_key)

@@ -323,7 +323,7 @@ class PinVerifier:
         if not isinstance(value, str) or len(value) != PIN_LENGTH or not (value.isascii() and value.isdigit()):
             raise ValueError(f"stored PIN offset is invalid; it must be {PIN_LENGTH} digits")
         algorithm = self._algorithm
-        tdes = algorithm is Algorithm.TDES
+        tdes = algorithm is _TDES
         if len(pin_block) != (8 if tdes else 16):
             logger.debug("PIN block rejected: %s PIN block of %d bytes", algorithm.value, len(pin_block))
             return False
@@ -387,6 +387,9 @@ class PinVerifier:
 
 # PANs whose account data :meth:`PinVerifier.verify` keeps (a few MB at most).
 _MAX_ACCOUNTS = 100_000
+
+# On Python 3.11, reading a member from its enum class costs several times a global name.
+_TDES = Algorithm.TDES
 
 # The start and the fill of a PIN field that holds 6 digits: control digit, then length.
 _TDES_SIX, _TDES_FILL = "06", "F" * 8

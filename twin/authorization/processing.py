@@ -40,6 +40,11 @@ _NOT_REVERSIBLE = frozenset({Kind.VOID, Kind.REFUND, Kind.CANCELLATION, Kind.REV
 _HOLD_LINKED = TransferFlags.PENDING | TransferFlags.LINKED
 _POST = TransferFlags.POST_PENDING
 _POST_LINKED = TransferFlags.POST_PENDING | TransferFlags.LINKED
+# Members read on every purchase, as module names: on Python 3.11 reading a
+# member from its enum class costs several times a global name.
+_APPROVED = C.APPROVED
+_PURCHASE_KIND, _PURCHASE_CODE = Kind.PURCHASE, TransferCode.PURCHASE
+_MAIN, _WELFARE, _TRANSIT_WALLET = AccountType.MAIN, AccountType.WELFARE, AccountType.TRANSIT_WALLET
 
 
 class Processor:
@@ -90,9 +95,9 @@ class Processor:
         auth_id = f"{first + 3:012d}"
         settlement = merchant.settlement_account_id
         group = [
-            Transfer(first, account_id, settlement, paid, TransferCode.PURCHASE, _HOLD_LINKED,
+            Transfer(first, account_id, settlement, paid, _PURCHASE_CODE, _HOLD_LINKED,
                      authorization_id=auth_id),
-            Transfer(first + 1, 0, 0, paid, TransferCode.PURCHASE, _POST_LINKED if discount else _POST,
+            Transfer(first + 1, 0, 0, paid, _PURCHASE_CODE, _POST_LINKED if discount else _POST,
                      pending_id=first, authorization_id=auth_id),
         ]
         if discount:
@@ -105,7 +110,7 @@ class Processor:
         if failure is not None:
             return failure
         record = AuthorizationRecord(
-            auth_id, Kind.PURCHASE, card.pan, card.member, today, account, merchant.id,
+            auth_id, _PURCHASE_KIND, card.pan, card.member, today, account, merchant.id,
             amount=request.amount, paid=paid, discount=discount,
             transfer_id=first + 1, discount_transfer_id=first + 2 if discount else 0,
         )
@@ -381,13 +386,13 @@ class Processor:
     def _select_account(self, card: CardRecord, designated: bool, amount: int) -> AccountType:
         welfare_id = card.accounts.welfare
         if designated and welfare_id and self.ledger.account(welfare_id).available >= amount:
-            return AccountType.WELFARE
-        return AccountType.MAIN
+            return _WELFARE
+        return _MAIN
 
     def _account_id(self, card: CardRecord, account: AccountType) -> int:
-        if account is AccountType.WELFARE:
+        if account is _WELFARE:
             return card.accounts.welfare
-        if account is AccountType.TRANSIT_WALLET:
+        if account is _TRANSIT_WALLET:
             return card.accounts.transit_wallet
         return card.accounts.main
 
@@ -411,7 +416,7 @@ class Processor:
     def _approved(self, record: AuthorizationRecord, card: CardRecord, account: AccountType | None,
                   amount: int | None = None, transfer_ids: tuple[int, ...] = ()) -> Response:
         return Response(
-            C.APPROVED,
+            _APPROVED,
             "approved",
             record.id,
             account,

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["apply_batch", "apply_resolution"]
 
 R = TransferResult
+# Results and codes read for every transfer, as module names: on Python 3.11
+# reading a member from its enum class costs several times a global name.
+_OK, _EXISTS = R.OK, R.EXISTS
+_INTEREST = TransferCode.INTEREST
 _F = TransferFlags
 _MICROS = 1_000_000
 # Flags as plain ints: an operator on IntFlag members runs Python code in the
@@ -99,7 +103,7 @@ _state_of = attrgetter(*_ACCOUNT_STATE)
 def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResult]:
     """Apply ``transfers`` in order, chains as a whole, and return their results."""
     count = len(transfers)
-    results: list[TransferResult] = [R.OK] * count
+    results: list[TransferResult] = [_OK] * count
     first = 0
     while first < count:
 
@@ -116,7 +120,7 @@ def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResul
         if first == last:
             result = _apply_one(ledger, transfers[first], None)
             results[first] = result
-            if result is not R.OK:
+            if result is not _OK:
                 _remember_failure(ledger, transfers[first], result)
             first += 1
             continue
@@ -126,7 +130,7 @@ def apply_batch(ledger: Ledger, transfers: list[Transfer]) -> list[TransferResul
         for index in range(first, last + 1):
             result = _apply_one(ledger, transfers[index], undo)
             results[index] = result
-            if result is not R.OK and result is not R.EXISTS:
+            if result is not _OK and result is not _EXISTS:
                 failed_at = index
                 break
         if failed_at >= 0:
@@ -398,7 +402,7 @@ def _resolve(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -
         if ledger._accounts[pending.credit_account_id].status is _CLOSED:
             return R.CREDIT_ACCOUNT_CLOSED
     apply_resolution(ledger, transfer, pending, now, undo)
-    return R.OK
+    return _OK
 
 
 def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> TransferResult:
@@ -439,7 +443,7 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         )
         if result is not None:
             return result
-    if code is TransferCode.INTEREST and debit.id != ledger.config.interest_account_id:
+    if code is _INTEREST and debit.id != ledger.config.interest_account_id:
         return R.INTEREST_NOT_FROM_INTEREST_ACCOUNT
     if not limits.exempt_code_allowed(code, debit, credit):
         return R.CODE_NOT_ALLOWED_FOR_ACCOUNTS
@@ -452,9 +456,9 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     # wins over a yearly one, as the order of TransferResult requires.
     out_result = limits.check_out(debit, amount, day, limits_config) if count_debit else None
     in_result = limits.check_in(credit, amount, day, limits_config) if count_credit else None
-    if R.LIMIT_EXCEEDED_DAILY in (out_result, in_result):
-        return R.LIMIT_EXCEEDED_DAILY
     if out_result is not None or in_result is not None:
+        if R.LIMIT_EXCEEDED_DAILY in (out_result, in_result):
+            return R.LIMIT_EXCEEDED_DAILY
         return R.LIMIT_EXCEEDED_YEARLY
 
     if debit.debits_pending + debit.debits_posted + amount > MAX_INTEGER:
@@ -489,4 +493,4 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
     if count_credit:
         limits.count_in(credit, amount, day)
     _commit(ledger, transfer, debit, credit, undo)
-    return R.OK
+    return _OK
