@@ -144,6 +144,22 @@ def test_request_logs_no_key_or_pin(caplog):
         bank.close()
 
 
+def test_request_writes_no_key_or_pin_to_disk(tmp_path):
+    bank = Bank.open(START, seed=7, path=tmp_path / "ledger.db")
+    try:
+        world = Programme(bank)
+        record, chip = world.card(main=10_000)
+        world.authorize(world.purchase(chip, 100))
+        bank.ledger.flush()
+        keys = bank.issuer.keys
+        secrets = [keys.ac_master_key, keys.pin_verification_key, keys.zone_pin_key, bank.issuer.card_key(record)]
+        secrets += [secret.hex().encode() for secret in secrets] + [b"135790"]
+        written = b"".join(path.read_bytes() for path in tmp_path.iterdir())
+        assert [secret for secret in secrets if secret in written] == []
+    finally:
+        bank.close()
+
+
 # The caches keep keys and PAN data only: a card's state is read on every request.
 
 
