@@ -103,13 +103,13 @@ class ChipSession:
 class ChipVerifier:
     """Opens the session of each chip request from its card master key.
 
-    ``max_cards`` bounds the kept card key contexts; past it they are dropped
-    and built again as cards come back.
+    ``max_cards`` bounds the kept card key contexts (about 800 bytes each).
+    Past it they are all dropped and built again as cards come back.
     """
 
     __slots__ = ("_algorithm", "_cards", "_max_cards")
 
-    def __init__(self, algorithm: Algorithm, max_cards: int = 65_536) -> None:
+    def __init__(self, algorithm: Algorithm, max_cards: int = 16_384) -> None:
         self._algorithm = algorithm
         self._cards: dict[bytes, object] = {}
         self._max_cards = max_cards
