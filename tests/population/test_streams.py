@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from twin.population import Streams, counter_hash, hash_to_unit
+from twin.population.streams import counter_hash_int
 
 
 def test_same_name_same_draws():
@@ -61,6 +62,12 @@ def test_counter_hash_one_equals_batch():
     key = Streams(9).key64("names")
     batch = counter_hash(key, np.arange(1000))
     assert int(counter_hash(key, 537)) == int(batch[537])
+
+
+def test_counter_hash_int_equals_numpy():
+    key = Streams(9).key64("pins")
+    batch = counter_hash(key, np.arange(2**40, 2**40 + 500, dtype=np.uint64))
+    assert [counter_hash_int(key, 2**40 + i) for i in range(500)] == [int(value) for value in batch]
 
 
 def test_counter_hash_spreads_bits():

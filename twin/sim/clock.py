@@ -20,7 +20,7 @@ class SimClock:
         self._start_micros = epoch_micros(start)
 
     def now_micros(self) -> int:
-        return self._start_micros + int(round(self.env.now * 1_000_000))
+        return self._start_micros + round(self.env.now * 1_000_000)
 
     def now(self) -> dt.datetime:
         return from_epoch_micros(self.now_micros())

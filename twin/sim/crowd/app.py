@@ -125,7 +125,7 @@ class App:
 
         def pay(row: int) -> None:
             member = int(buyers[row])
-            if self.state.card[member] != CardState.ACTIVE:
+            if self.state.card.item(member) != CardState.ACTIVE:
                 recorder.count("flash_sale_orders_paid_otherwise")
                 return
             merchant = int(sellers[picks[row]])

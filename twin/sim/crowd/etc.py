@@ -87,7 +87,7 @@ class Etc:
 
     def toll(self, member: int, toll: int) -> None:
         """Clear one toll: the toll before the discount in fen, charged at the programme's ETC rate."""
-        if self.state.card[member] != CardState.ACTIVE:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         charged = int((Decimal(toll) * self.discount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         response = self.crowd.terminals.send(member, Kind.ETC_TOLL, Channel.ETC_CLEARING, ETC_TERMINAL,

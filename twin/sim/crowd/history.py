@@ -133,7 +133,7 @@ def _activate_before(crowd: Crowd, union: int, batch: np.ndarray, handed_out: dt
 
 
 def _issue_individually(crowd: Crowd, member: int) -> None:
-    if crowd.state.card[member] != CardState.NONE:
+    if crowd.state.card.item(member) != CardState.NONE:
         return
     if crowd.registry.issue_card(np.array([member]))[0] != CardRequestResult.ok:
         return

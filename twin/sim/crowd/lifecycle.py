@@ -63,7 +63,7 @@ class Lifecycle:
 
     def report_loss(self, member: int) -> None:
         """Report the member's card lost (by phone or app) and plan their branch visit."""
-        if self.state.card[member] != CardState.ACTIVE:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         if self.world.issuer.report_loss(self.state.member_id(member)) != "ok":
             return
@@ -76,7 +76,7 @@ class Lifecycle:
     # Branch visits
 
     def _replace(self, member: int, branch: int, desk: str) -> None:
-        if self.state.card[member] != CardState.LOST:
+        if self.state.card.item(member) != CardState.LOST:
             return
         card, reason = self.world.issuer.replace_card(self.state.member_id(member), pin=self.state.pin(member))
         if card is None:
@@ -86,7 +86,7 @@ class Lifecycle:
         self.world.recorder.count("cards_replaced")
 
     def _close(self, member: int, branch: int, desk: str) -> None:
-        if self.state.card[member] not in (CardState.ACTIVE, CardState.LOST):
+        if self.state.card.item(member) not in (CardState.ACTIVE, CardState.LOST):
             return
         reason = self.world.close_card(self.state.member_id(member), self.crowd.city_name(member))
         if reason != "ok":

@@ -19,6 +19,10 @@ __all__ = ["Planned", "play_day", "DAY_SECONDS"]
 
 DAY_SECONDS = 86_400.0
 
+#: Events turned into Python lists at a time: walking lists is faster than
+#: numpy scalars, and a bounded chunk keeps a province's day out of lists.
+_CHUNK = 65_536
+
 
 @dataclass
 class Planned:
@@ -39,8 +43,12 @@ def play_day(env: simpy.Environment, day_start: float, batches: list[Planned]) -
     source = np.concatenate([np.full(len(batch.times), index, dtype=np.int32) for index, batch in enumerate(batches)])
     rows = np.concatenate([np.arange(len(batch.times), dtype=np.int64) for batch in batches])
     order = np.argsort(times, kind="stable")
-    for position in order:
-        moment = day_start + float(times[position])
-        if moment > env.now:
-            yield env.timeout(moment - env.now)
-        batches[source[position]].perform(int(rows[position]))
+    performers = [batch.perform for batch in batches]
+    for first in range(0, len(order), _CHUNK):
+        chunk = order[first : first + _CHUNK]
+        for moment, index, row in zip(
+            (day_start + times[chunk]).tolist(), source[chunk].tolist(), rows[chunk].tolist(), strict=True
+        ):
+            if moment > env.now:
+                yield env.timeout(moment - env.now)
+            performers[index](row)

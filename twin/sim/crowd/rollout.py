@@ -263,7 +263,7 @@ class Rollout:
 
     def activate(self, member: int, channel: Channel, terminal: str, branch: int | None) -> None:
         """Activate the member's batch card: the initial PIN, then the member's own."""
-        if self.state.card[member] != CardState.INACTIVE:
+        if self.state.card.item(member) != CardState.INACTIVE:
             return
         initial = self.crowd.scenario.programme.initial_pin
         self.crowd.terminals.send(member, Kind.ACTIVATION, channel, terminal, pin=initial,
@@ -275,7 +275,7 @@ class Rollout:
 
     def _issue_at_branch(self, member: int, branch: int, desk: str) -> None:
         """Individual issuance at the counter: real-name check, then a card active at once."""
-        if self.state.card[member] != CardState.NONE:
+        if self.state.card.item(member) != CardState.NONE:
             return
         result = self.crowd.registry.issue_card(np.array([member]))[0]
         if result != CardRequestResult.ok:

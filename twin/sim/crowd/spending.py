@@ -150,9 +150,9 @@ class Spending:
 
     # Events
 
-    def _purchase(self, member: int, amount: int, draws: np.ndarray) -> None:
+    def _purchase(self, member: int, amount: int, draws: list[float]) -> None:
         prefer, pick, channel_draw, wrong, follow = draws
-        if self.state.card[member] != CardState.ACTIVE:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         card = self.crowd.card(member)
         ledger = self.world.ledger
@@ -183,8 +183,8 @@ class Spending:
             return
         self._follow_up(member, kind, channel, terminal, merchant_id, designated, amount, response)
 
-    def _withdraw(self, member: int, amount: int, draws: np.ndarray) -> None:
-        if self.state.card[member] != CardState.ACTIVE:
+    def _withdraw(self, member: int, amount: int, draws: list[float]) -> None:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         amount = max(_HUNDRED_YUAN, amount // _HUNDRED_YUAN * _HUNDRED_YUAN)
         card = self.crowd.card(member)
@@ -194,12 +194,12 @@ class Spending:
         self._with_pin(member, draws[1] < self.behaviour.wrong_pin_rate, lambda pin: self.crowd.terminals.send(
             member, Kind.WITHDRAWAL, Channel.ATM, terminal, amount=amount, pin=pin))
 
-    def _deposit(self, member: int, amount: int, draws: np.ndarray) -> None:
-        if self.state.card[member] == CardState.ACTIVE:
+    def _deposit(self, member: int, amount: int, draws: list[float]) -> None:
+        if self.state.card.item(member) == CardState.ACTIVE:
             self._atm_deposit(member, max(_HUNDRED_YUAN, amount // _HUNDRED_YUAN * _HUNDRED_YUAN))
 
-    def _inquire(self, member: int, amount: int, draws: np.ndarray) -> None:
-        if self.state.card[member] != CardState.ACTIVE:
+    def _inquire(self, member: int, amount: int, draws: list[float]) -> None:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         channel_draw, account_draw, misdirected = draws[0], draws[1], draws[2]
         channels = list(INQUIRY_CHANNELS)
@@ -272,7 +272,8 @@ class Spending:
         actors, times, values, draws = actors[keep], times[keep], values[keep], draws[keep]
 
         def run(row: int) -> None:
-            perform(int(actors[row]), int(values[row]), draws[row])
+            # Plain Python numbers: numpy scalars are slow to compare one at a time.
+            perform(actors.item(row), values.item(row), draws[row].tolist())
 
         return Planned(times, run)
 

@@ -19,7 +19,8 @@ from enum import IntEnum
 import numpy as np
 
 from twin.authorization.pin import INITIAL_PIN, pin_policy_problem
-from twin.population import Province, counter_hash
+from twin.population import Province
+from twin.population.streams import counter_hash_int
 
 __all__ = ["CardState", "CrowdState", "NO_DAY"]
 
@@ -72,7 +73,7 @@ class CrowdState:
 
     def pin(self, member: int) -> str:
         """Return the PIN the member chose at activation (six digits, within the PIN policy)."""
-        hashed = int(counter_hash(self._pin_key, member))
+        hashed = counter_hash_int(self._pin_key, member)
         for shift in range(0, 64, 8):
             pin = f"{(hashed >> shift) % 1_000_000:06d}"
             if pin != INITIAL_PIN and pin_policy_problem(pin) is None:

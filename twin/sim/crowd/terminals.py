@@ -41,6 +41,9 @@ RESPONSE_TIMEOUT_SECONDS = 5.0
 #: Seconds between two sends of a reversal that the core did not decide.
 REVERSAL_RETRY_SECONDS = 60.0
 
+#: Bytes of unpredictable numbers drawn at a time (1,024 numbers).
+_UNPREDICTABLE_BLOCK = 4_096
+
 #: Requests that a terminal undoes with a reversal when their response is lost.
 _REVERSIBLE = frozenset(
     {
@@ -65,6 +68,8 @@ class Terminals:
         keys = self.world.keys
         self.pin_pad = PinPad(keys.zone_pin_key, keys.algorithm, crowd.streams.stream("pin_pad"))
         self._unpredictable = crowd.streams.stream("unpredictable_number")
+        self._unpredictable_block = b""
+        self._unpredictable_at = 0
         count = crowd.state.count
         #: The PAN each member's chip was written for (0: no chip yet), and what the chip remembers.
         self._chip_pan = np.zeros(count, dtype=np.uint64)
@@ -153,7 +158,7 @@ class Terminals:
         request = build_card_request(
             card, kind, channel, now,
             chip=read_chip,
-            unpredictable_number=lambda: self._unpredictable.bytes(4),
+            unpredictable_number=self._unpredictable_number,
             pin_pad=self.pin_pad,
             amount=amount, terminal=terminal, stan=stan, merchant=merchant, pin=pin, new_pin=new_pin,
             account=account, to_account=to_account, original=original,
@@ -204,6 +209,19 @@ class Terminals:
             recorder.count("reversal_retries")
             yield env.timeout(REVERSAL_RETRY_SECONDS)
             reversal = _resent(reversal, self.world.now())
+
+    def _unpredictable_number(self) -> bytes:
+        """Return the next four bytes of the stream, drawn a block at a time.
+
+        A block of n bytes holds the same bytes as n/4 draws of four, so the
+        numbers do not depend on the block size.
+        """
+        if self._unpredictable_at >= len(self._unpredictable_block):
+            self._unpredictable_block = self._unpredictable.bytes(_UNPREDICTABLE_BLOCK)
+            self._unpredictable_at = 0
+        at = self._unpredictable_at
+        self._unpredictable_at = at + 4
+        return self._unpredictable_block[at : at + 4]
 
     def _next_stan(self, terminal: str) -> str:
         value = self._stans.get(terminal, 0) % 999_999 + 1

@@ -110,7 +110,7 @@ class Transit:
 
     def ride(self, member: int, metro: bool, distance_km: float) -> None:
         """Pay one ride from the chip's e-purse, topping it up first if it cannot pay."""
-        if self.state.card[member] != CardState.ACTIVE:
+        if self.state.card.item(member) != CardState.ACTIVE:
             return
         if metro:
             fare = metro_fare(self.rules, Decimal(f"{distance_km:.1f}"))
