@@ -385,8 +385,8 @@ class PinVerifier:
 
 # Private interface
 
-# PANs whose account data :meth:`PinVerifier.verify` keeps (a few MB at most).
-_MAX_ACCOUNTS = 100_000
+# PANs whose account data :meth:`PinVerifier.verify` keeps (about 250 bytes each, 4 MB in all).
+_MAX_ACCOUNTS = 16_384
 
 # On Python 3.11, reading a member from its enum class costs several times a global name.
 _TDES = Algorithm.TDES
