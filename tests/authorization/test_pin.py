@@ -355,6 +355,16 @@ def test_verifier_keeps_pans_apart(algorithm):
     assert results == [True, True, True]
 
 
+def test_verifier_account_data_stays_within_bound(monkeypatch):
+    monkeypatch.setattr(pins, "_MAX_ACCOUNTS", 2)
+    verifier, zone_key = issuer(SM4)
+    pans = [PAN, OTHER_PAN, "6217990000000012365"]
+    for pan in pans:
+        offset = verifier.make_verification_value(pan, "135790")
+        verifier.verify(pan, offset, pins.encrypt_pin_block("135790", pan, zone_key, SM4, rng=rng()), zone_key)
+    assert len(verifier._accounts) <= 2
+
+
 def test_verifier_sees_a_new_offset_at_once():
     verifier, zone_key = issuer(SM4)
     old = verifier.make_verification_value(PAN, "135790")
