@@ -76,7 +76,8 @@ def _is_ledger(path: Path) -> bool:
                 return False
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            # ``transfers`` is a view over transfer rows and chunks since the ledger stores files as columns.
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
         finally:
             connection.close()
     except (OSError, sqlite3.Error):
