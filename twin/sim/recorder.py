@@ -12,6 +12,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
+
 from twin.authorization import AccountType, Kind, Request, Response
 
 __all__ = ["Recorder", "SERIES_KEYS", "FLOW_KEYS"]
@@ -62,6 +64,8 @@ FLOW_KEYS = (
 
 _CUMULATIVE = ("members", "enrolled", "cards_issued", "cards_activated")
 _MAX_TRACE_EVENTS_PER_DAY = 200
+#: Card numbers gathered in a set before they are merged into the sorted array.
+_PAYING_BATCH = 65_536
 
 
 class Recorder:
@@ -77,8 +81,10 @@ class Recorder:
         self.responses: Counter = Counter()
         self.reasons: Counter = Counter()
         self.declines: dict[str, Counter] = defaultdict(Counter)
-        # Card numbers (as ints) that paid for something at least once.
-        self.paying_cards: set[int] = set()
+        # Card numbers (as ints) that paid for something at least once: a
+        # sorted array (8 bytes a card) and a small set of the newest ones.
+        self._paying = np.zeros(0, dtype=np.uint64)
+        self._paying_new: set[int] = set()
         self.kinds: Counter = Counter()
         self.channels: Counter = Counter()
         self.counts: Counter = Counter()
@@ -125,7 +131,9 @@ class Recorder:
         if kind is Kind.ACTIVATION:
             self.stock[city]["cards_activated"] += 1
         elif kind in (Kind.PURCHASE, Kind.COMPLETION):
-            self.paying_cards.add(int(request.pan))
+            self._paying_new.add(int(request.pan))
+            if len(self._paying_new) >= _PAYING_BATCH:
+                self._merge_paying()
             if response.account is AccountType.WELFARE:
                 day["welfare_spent"] += amount
                 self.flows["purchase_welfare"] += amount
@@ -169,6 +177,12 @@ class Recorder:
         self.today[city]["branch_visits"] += 1
         self.waits[city].append(wait_minutes)
         self.all_waits[city].append(wait_minutes)
+
+    @property
+    def cards_used(self) -> int:
+        """Count the cards that paid for something at least once."""
+        self._merge_paying()
+        return len(self._paying)
 
     def count(self, name: str, value: int = 1) -> None:
         """Count an event that has no daily series (``etc_signups``, ``app_registrations`` ...)."""
@@ -223,6 +237,12 @@ class Recorder:
     @property
     def trace_dropped(self) -> int:
         return self._trace_dropped
+
+    def _merge_paying(self) -> None:
+        if self._paying_new:
+            new = np.fromiter(self._paying_new, dtype=np.uint64, count=len(self._paying_new))
+            self._paying = np.union1d(self._paying, new)
+            self._paying_new = set()
 
 
 def _ratio(numerator: float, denominator: float) -> float:
