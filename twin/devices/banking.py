@@ -240,7 +240,7 @@ class EnterpriseBanking:
             result.rows = [item.result() for item in checked]
             return result
 
-        # Pay the accepted rows as one file of columns; the ledger may still refuse a row.
+        # Pay the accepted rows as one file of columns; the ledger may still reject a row.
         ids = self.ledger.reserve_ids(len(accepted))
         for item, transfer_id in zip(accepted, ids, strict=True):
             item.transfer_id = transfer_id

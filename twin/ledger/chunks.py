@@ -34,7 +34,7 @@ from twin.ledger.transfers import INFLOW_CODES, Transfer, TransferCode
 
 __all__ = ["CHUNK_ROWS", "Chunk", "local_days", "fold", "decode_column", "encode_column"]
 
-#: Most transfers in one stored chunk.
+#: Maximum number of transfers in one stored chunk.
 CHUNK_ROWS = 16_384
 
 _DAY_MICROS = 86_400_000_000

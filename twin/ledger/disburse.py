@@ -10,14 +10,14 @@ as chunks (:mod:`twin.ledger.chunks`), and the welfare accounts' rows are
 brought up to date from the chunks later, so a file costs one transaction of
 a few blobs plus the funding account's row.
 
-Two things are sequential in a file: the funding account's money (a row that
-does not fit is rejected and leaves the money for later rows) and the class II
-window of a welfare account that appears twice. The first is checked with one
-sum when the money covers every row, and row by row otherwise. The second, and
-every other case that columns cannot express, sends the whole file through the
-per-transfer path instead (see :func:`irregularity`): ids already used or
-repeated in the file, a welfare account repeated, a code other than
-disbursement, or a file that crosses local midnight.
+Two things are sequential in a file. One is the funding account's money: a row that does
+not fit is rejected and leaves the money for later rows. The other is the
+class II window of a welfare account that appears twice. The money is checked
+with one sum when it covers every row, and row by row otherwise. A repeated
+welfare account sends the whole file through the per-transfer path, as does
+every other case that columns cannot express (see :func:`irregularity`): ids
+already used or repeated in the file, a code other than disbursement, or a
+file that crosses local midnight.
 
 Timestamps are those the per-transfer path gives when the clock does not move
 during the call: one per row that passes the shape checks, one microsecond
@@ -126,12 +126,12 @@ class DisbursementBatch:
 
 @dataclass
 class DisbursementOutcome:
-    """What the ledger did with a file: one result per row, as ``create_transfers`` returns."""
+    """The ledger's outcome for a file: one result per row, as ``create_transfers`` returns them."""
 
     results: list[TransferResult] = field(default_factory=list)
     committed: int = 0
     amount: int = 0
-    #: False when the file went through the per-transfer path; ``fallback`` says why.
+    #: False when the file went through the per-transfer path, and ``fallback`` gives the reason.
     columnar: bool = True
     fallback: str = ""
 

@@ -230,8 +230,8 @@ class Ledger:
     def disburse(self, batch: DisbursementBatch) -> DisbursementOutcome:
         """Apply a disbursement file given as columns; one result per row, as ``create_transfers`` gives.
 
-        Files the columns cannot express go through ``create_transfers`` whole;
-        the outcome says so (``columnar`` is false and ``fallback`` says why).
+        Files the columns cannot express go through ``create_transfers`` whole.
+        Their outcome has ``columnar`` false and gives the reason in ``fallback``.
         """
         return disburse(self, batch)
 
