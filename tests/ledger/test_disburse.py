@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -301,3 +303,46 @@ def test_checkpoint_leaves_no_lagging_rows(pair):
     ledger.checkpoint()
     lagging = ledger.store._db.execute("SELECT COUNT(*) FROM accounts WHERE log_position < 1").fetchone()[0]
     assert lagging == 0
+
+
+def test_database_before_chunks_opens(pair, tmp_path):
+    """A database in the layout of the per-transfer path: transfers a table, no chunks."""
+    ledger = pair[0]
+    ledger.create_transfers(regular_file(ledger).transfers())
+    before = state(ledger)["accounts"]
+    ledger.store.close()
+    db = sqlite3.connect(tmp_path / "rows.db", isolation_level=None)
+    for statement in (
+        "DROP VIEW transfers",
+        "ALTER TABLE transfer_rows RENAME TO transfers",
+        "DROP TABLE transfer_chunks",
+        "DROP TABLE chunk_slots",
+        "ALTER TABLE accounts DROP COLUMN log_position",
+    ):
+        db.execute(statement)
+    db.close()
+    pair[0] = Ledger(SQLiteStore(tmp_path / "rows.db"), ledger.clock)
+    assert state(pair[0])["accounts"] == before
+
+
+def test_database_before_chunks_takes_files(pair, tmp_path):
+    ledger = pair[0]
+    ledger.store.close()
+    db = sqlite3.connect(tmp_path / "rows.db", isolation_level=None)
+    db.execute("DROP VIEW transfers")
+    db.execute("ALTER TABLE transfer_rows RENAME TO transfers")
+    db.close()
+    pair[0] = Ledger(SQLiteStore(tmp_path / "rows.db"), ledger.clock)
+    pair[0].disburse(regular_file(pair[0]))
+    assert verify_store(pair[0].store).ok
+
+
+def test_read_only_reader_sees_chunks(pair, tmp_path):
+    """The terminal UI opens the database read-only and pages through ``transfers`` by ``seq``."""
+    ledger = pair[1]
+    ledger.disburse(regular_file(ledger))
+    must(ledger, BANK_CASH, UNION, 1_000, C.FUNDING)
+    reader = sqlite3.connect(f"{(tmp_path / 'columns.db').resolve().as_uri()}?mode=ro", uri=True)
+    codes = [code for (code,) in reader.execute("SELECT code FROM transfers ORDER BY seq DESC LIMIT 2")]
+    reader.close()
+    assert codes == ["funding", "disbursement"]
