@@ -31,6 +31,7 @@ completes it 1 to 3 days later at 80% to 100% of the amount, or cancels it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -127,7 +128,7 @@ class Spending:
             self.crowd.terminals.send(member, Kind.DEPOSIT, Channel.COUNTER, counter_terminal(branch), amount=amount)
         else:
             delay = float(self._rng.uniform(1, 7)) * DAY_SECONDS
-            self.world.env.process(self._later(delay, lambda: self._atm_deposit(member, amount)))
+            self._later(delay, lambda: self._atm_deposit(member, amount))
 
     def make_room(self, member: int, amount: int) -> bool:
         """Tell whether the member presents the card for ``amount`` from the main account.
@@ -252,7 +253,7 @@ class Spending:
                                   merchant=merchant_id, original=original, designated=designated)
         else:
             return
-        self.world.env.process(self._later(delay, action))
+        self._later(delay, action)
 
     # Private interface
 
@@ -311,7 +312,11 @@ class Spending:
         midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
         return (midnight - now).total_seconds()
 
-    def _later(self, delay: float, action):
-        yield self.world.env.timeout(delay)
-        action()
+    def _later(self, delay: float, action: Callable[[], object]) -> None:
+        """Call ``action`` after ``delay`` simulated seconds.
+
+        A timeout with a callback, not a SimPy process: a follow-up may wait two
+        weeks, and a process with its generator would be kept all that time.
+        """
+        self.world.env.timeout(delay).callbacks.append(lambda _event: action())
 
