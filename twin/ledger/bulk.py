@@ -2,7 +2,7 @@
 
 Transfers of a disbursement file stay columns in memory too: a million
 :class:`~twin.ledger.transfers.Transfer` objects would cost more than checking
-and storing them. :class:`BulkIndex` answers what the ledger needs from them:
+and storing them. :class:`BulkIndex` provides what the ledger needs from them:
 whether an id is taken, the record of one id, and the disbursements into one
 account. Lookups by id use each chunk's range of ids first, so an id outside
 every range costs a binary search over the chunks.
@@ -55,7 +55,7 @@ class BulkIndex:
         self.last_timestamp = max(self.last_timestamp, int(chunk.timestamps[-1]))
 
     def transfer(self, transfer_id: int) -> Transfer | None:
-        """Return the record of ``transfer_id`` if a chunk holds it."""
+        """Return the record of ``transfer_id`` if a chunk contains it."""
         place = bisect.bisect_right(self._lows, transfer_id) - 1
         while place >= 0 and self._reach[place] >= transfer_id:
             indexed = self._by_low[place]
@@ -66,7 +66,7 @@ class BulkIndex:
         return None
 
     def taken(self, ids: np.ndarray) -> np.ndarray:
-        """Return a mask of the ``ids`` that a chunk holds."""
+        """Return a mask of the ``ids`` that a chunk contains."""
         mask = np.zeros(len(ids), dtype=bool)
         if not len(ids) or not self._chunks:
             return mask

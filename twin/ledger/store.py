@@ -223,13 +223,13 @@ class SQLiteStore:
             pending = next(rows, None)
 
     def row_transfers(self, with_seq: bool = False) -> Iterator:
-        """The transfers committed one by one, in commit order (with their ``seq`` if asked)."""
+        """Yield the transfers committed one by one, in commit order (with their ``seq`` if asked)."""
         cursor = self._db.execute(f"SELECT seq, {', '.join(TRANSFER_COLUMNS)} FROM transfer_rows ORDER BY seq")
         for row in cursor:
             yield (row[0], Transfer(*row[1:])) if with_seq else Transfer(*row[1:])
 
     def chunks(self, after: int = 0) -> Iterator[Chunk]:
-        """The chunks after log position ``after``, oldest first."""
+        """Yield the chunks after log position ``after``, oldest first."""
         columns = ", ".join(f"{name}_base, {name}_width, {name}" for name in _CHUNK_COLUMNS)
         cursor = self._db.execute(
             f"SELECT position, first_seq, rows, debit_account_id, code, batch_id, {columns} "
