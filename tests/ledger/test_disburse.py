@@ -29,10 +29,11 @@ from .book import BANK_CASH, SHOP, UNION, UNION_2, WELFARE_FLAGS, C, F, R, chart
 FIRST_MEMBER = 1_000
 MEMBERS = 30
 FROZEN_UNION = 23
+CLEARING = 24  # credits must not exceed its debits
 CLOSED_MEMBER = FIRST_MEMBER + MEMBERS - 1
 NEAR_FULL_MEMBER = FIRST_MEMBER + MEMBERS - 2
 DEBITS = (UNION, UNION_2, FROZEN_UNION, FIRST_MEMBER, 9_999, 0)
-CREDITS = (*range(FIRST_MEMBER, FIRST_MEMBER + MEMBERS), UNION, SHOP, 9_998, 0, 110)
+CREDITS = (*range(FIRST_MEMBER, FIRST_MEMBER + MEMBERS), UNION, SHOP, 9_998, 0, 110, CLEARING)
 FIRST_TRANSFER = FIRST_MEMBER + MEMBERS  # the first funding of build(), a committed id
 AMOUNTS = (1, 500, 50_000, 300_000, 999_999, 1_000_000, 0, -5, MAX_INTEGER)
 
@@ -42,7 +43,10 @@ def build(path, clock: ManualClock) -> Ledger:
     ledger = Ledger(SQLiteStore(path), clock, LedgerConfig())
     ledger.create_accounts(chart())
     ledger.create_accounts(
-        [Account(FROZEN_UNION, AccountCode.UNION_CORPORATE, "union-c", flags=F.DEBITS_MUST_NOT_EXCEED_CREDITS)]
+        [
+            Account(FROZEN_UNION, AccountCode.UNION_CORPORATE, "union-c", flags=F.DEBITS_MUST_NOT_EXCEED_CREDITS),
+            Account(CLEARING, AccountCode.OUTSIDE_CLEARING, "bank", flags=F.CREDITS_MUST_NOT_EXCEED_DEBITS),
+        ]
         + [
             Account(FIRST_MEMBER + index, AccountCode.MEMBER_WELFARE, f"w{index}", AccountClass.II, WELFARE_FLAGS)
             for index in range(MEMBERS)
@@ -50,6 +54,7 @@ def build(path, clock: ManualClock) -> Ledger:
     )
     must(ledger, BANK_CASH, UNION_2, 100_000_000, C.FUNDING)
     must(ledger, BANK_CASH, FROZEN_UNION, 1_000_000, C.FUNDING)
+    must(ledger, CLEARING, BANK_CASH, 400_000, C.FUNDING)
     must(ledger, UNION_2, NEAR_FULL_MEMBER, 900_000, C.DISBURSEMENT)
     ledger.set_status(FROZEN_UNION, AccountStatus.FROZEN)
     ledger.set_status(CLOSED_MEMBER, AccountStatus.CLOSED)

@@ -13,7 +13,7 @@ a few blobs plus the funding account's row.
 Two things are sequential in a file. One is the funding account's money: a row that does
 not fit is rejected and leaves the money for later rows. The other is the
 class II window of a welfare account that appears twice. The money is checked
-with one sum when it covers every row, and row by row otherwise. A repeated
+with one sum when it covers every row, and with a few cumulative sums otherwise. A repeated
 welfare account sends the whole file through the per-transfer path, as does
 every other case that columns cannot express (see :func:`irregularity`): ids
 already used or repeated in the file, a code other than disbursement, or a
@@ -349,13 +349,15 @@ def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit: Account, overflow
     live = np.flatnonzero(rows.passing)
     if not len(live):
         return
-    largest = int(amounts[live].max())
-    if largest <= MAX_INTEGER // len(live) and used + int(amounts[live].sum()) <= min(MAX_INTEGER, funds):
+    no_overflow = int(amounts[live].max()) <= MAX_INTEGER // len(live) and used + int(amounts[live].sum()) <= MAX_INTEGER
+    if no_overflow and used + int(amounts[live].sum()) <= funds:
         rows.fail(overflows_credits, R.OVERFLOWS_CREDITS)
         rows.fail(exceeds_debits, R.EXCEEDS_DEBITS)
         return
 
     # The money does not cover every row: each row sees what earlier rows took.
+    if no_overflow and _fail_short_funds(rows, live, amounts, funds - used, overflows_credits, exceeds_debits):
+        return
     failures: dict[TransferResult, list[int]] = {}
     for row, amount, overflow, exceed in zip(
         live.tolist(), amounts[live].tolist(), overflows_credits[live].tolist(), exceeds_debits[live].tolist(), strict=True
@@ -374,6 +376,54 @@ def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit: Account, overflow
         mask = np.zeros(len(rows.passing), dtype=bool)
         mask[failing] = True
         rows.fail(mask, result)
+
+
+def _fail_short_funds(rows: _Rows, live: np.ndarray, amounts: np.ndarray, room: int, overflows_credits: np.ndarray,
+                      exceeds_debits: np.ndarray) -> bool:
+    """Reject the rows the union account's money does not reach, on columns; False if that takes too many steps.
+
+    A row that passes every other rule takes its amount if it fits in the room
+    left by the rows before it. Rows rejected for the credit side take nothing.
+    """
+    candidates = live[~overflows_credits[live] & ~exceeds_debits[live]]
+    taken = _take_in_order(amounts[candidates], room)
+    if taken is None:
+        return False
+    accepted = candidates[taken]
+
+    # A row of a credit account that must not exceed its debits fails on funds
+    # first if the money left before it does not cover it.
+    exceeding = live[exceeds_debits[live] & ~overflows_credits[live]]
+    taken_before = np.concatenate(([0], np.cumsum(amounts[accepted])))[np.searchsorted(accepted, exceeding)]
+    short = np.zeros(len(rows.passing), dtype=bool)
+    short[candidates[~taken]] = True
+    short[exceeding[amounts[exceeding] > room - taken_before]] = True
+    rows.fail(overflows_credits, R.OVERFLOWS_CREDITS)
+    rows.fail(short, R.EXCEEDS_CREDITS)
+    rows.fail(exceeds_debits, R.EXCEEDS_DEBITS)
+    return True
+
+
+def _take_in_order(amounts: np.ndarray, room: int, steps: int = 64) -> np.ndarray | None:
+    """Return the mask of ``amounts`` that fit, each in the room the earlier ones left; None after ``steps`` steps.
+
+    Each step takes the longest run that fits and rejects the row after it; as
+    the room only shrinks, rows larger than the room left are rejected at once.
+    """
+    taken = np.zeros(len(amounts), dtype=bool)
+    start = 0
+    for _ in range(steps):
+        rest = start + np.flatnonzero(amounts[start:] <= room)
+        if not len(rest):
+            return taken
+        sums = np.cumsum(amounts[rest])
+        fitting = int(np.searchsorted(sums, room, side="right"))
+        taken[rest[:fitting]] = True
+        if fitting == len(rest):
+            return taken
+        room -= int(sums[fitting - 1]) if fitting else 0
+        start = int(rest[fitting]) + 1
+    return None
 
 
 def _post_debit(ledger: Ledger, debit: Account, day: int, total: int) -> None:
