@@ -361,3 +361,20 @@ def test_read_only_reader_sees_chunks(pair, tmp_path):
     codes = [code for (code,) in reader.execute("SELECT code FROM transfers ORDER BY seq DESC LIMIT 2")]
     reader.close()
     assert codes == ["funding", "disbursement"]
+
+
+def test_checkpoint_moves_chunked_rows(pair):
+    ledger = pair[1]
+    ledger.disburse(regular_file(ledger))
+    ledger.checkpoint()
+    count = ledger.store._db.execute("SELECT COUNT(*) FROM transfer_rows WHERE batch_id = 'spring'").fetchone()[0]
+    assert count == 5
+
+
+def test_history_after_checkpoint_and_reopen(pair, tmp_path):
+    ledger = pair[1]
+    ledger.disburse(regular_file(ledger))
+    before = state(ledger)["disbursements"]
+    ledger.store.close()
+    pair[1] = Ledger(SQLiteStore(tmp_path / "columns.db"), ledger.clock)
+    assert state(pair[1])["disbursements"] == before

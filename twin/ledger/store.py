@@ -28,8 +28,9 @@ to ``transfer_rows`` when it is opened.
 Chunks are a log. Committing a file writes its chunks and the debit account's
 row, not the rows of the accounts it credits: :meth:`SQLiteStore.accounts`
 folds the chunks after each row's ``log_position`` into the balances it
-returns, and :meth:`SQLiteStore.checkpoint` writes the folded rows back (at
-:meth:`SQLiteStore.close`, for example).
+returns. :meth:`SQLiteStore.checkpoint` (run by :meth:`SQLiteStore.close`)
+writes the folded rows back and copies the chunked transfers into
+``transfer_rows``, leaving the chunks empty but numbered.
 """
 
 from __future__ import annotations
@@ -100,6 +101,11 @@ def _decoded(name: str) -> str:
     return f"c.{name}_base + CAST(substr(c.{name}, s.n * c.{name}_width + 1, c.{name}_width) AS INTEGER)"
 
 
+#: Every transfer held in a chunk, as a row of ``seq`` and the transfer columns.
+_CHUNKED_ROWS = f"""SELECT c.first_seq + s.n, {_decoded("ids")}, c.debit_account_id, {_decoded("credits")},
+        {_decoded("amounts")}, c.code, 0, 0, 0, {_decoded("timestamps")}, '', c.batch_id, 0
+    FROM transfer_chunks AS c JOIN chunk_slots AS s ON s.n < c.rows"""
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
     id INTEGER PRIMARY KEY,
@@ -156,9 +162,7 @@ CREATE TABLE IF NOT EXISTS chunk_slots (n INTEGER PRIMARY KEY);
 CREATE VIEW IF NOT EXISTS transfers AS
     SELECT seq, {", ".join(TRANSFER_COLUMNS)} FROM transfer_rows
     UNION ALL
-    SELECT c.first_seq + s.n, {_decoded("ids")}, c.debit_account_id, {_decoded("credits")}, {_decoded("amounts")},
-        c.code, 0, 0, 0, {_decoded("timestamps")}, '', c.batch_id, 0
-    FROM transfer_chunks AS c JOIN chunk_slots AS s ON s.n < c.rows;
+    {_CHUNKED_ROWS};
 CREATE TRIGGER IF NOT EXISTS transfers_insert INSTEAD OF INSERT ON transfers BEGIN
     INSERT INTO transfer_rows (seq, {", ".join(TRANSFER_COLUMNS)})
     VALUES (NEW.seq, {", ".join(f"NEW.{name}" for name in TRANSFER_COLUMNS)});
@@ -183,6 +187,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
+        self._closed = False
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -233,7 +238,7 @@ class SQLiteStore:
         columns = ", ".join(f"{name}_base, {name}_width, {name}" for name in _CHUNK_COLUMNS)
         cursor = self._db.execute(
             f"SELECT position, first_seq, rows, debit_account_id, code, batch_id, {columns} "
-            "FROM transfer_chunks WHERE position > ? ORDER BY position",
+            "FROM transfer_chunks WHERE position > ? AND rows > 0 ORDER BY position",
             (after,),
         )
         for row in cursor:
@@ -353,6 +358,8 @@ class SQLiteStore:
         )
         rows = cursor.fetchall()
         if not rows:
+            with self._transaction():
+                self._move_chunked_rows()
             return 0
         width = 2 + len(_FOLDED)
         values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
@@ -373,14 +380,19 @@ class SQLiteStore:
             self._db.execute(
                 "UPDATE accounts SET log_position = ? WHERE log_position < ?", (self._last_position, self._last_position)
             )
+            self._move_chunked_rows()
         log.info("ledger store checkpoint: %d account rows brought up to chunk %d", len(places), self._last_position)
         return len(places)
 
     def close(self, checkpoint: bool = True) -> None:
         """Close the database, after a checkpoint unless ``checkpoint`` is false (for readers)."""
+        if self._closed:
+            return
         if checkpoint and self._last_position:
-            self.checkpoint()
+            if self._db.execute("SELECT 1 FROM transfer_chunks WHERE rows > 0 LIMIT 1").fetchone():
+                self.checkpoint()
         self._db.close()
+        self._closed = True
 
     # Private interface
 
@@ -421,6 +433,17 @@ class SQLiteStore:
             positions[account.id] = row[-1]
         return accounts, positions
 
+    def _move_chunked_rows(self) -> None:
+        """Copy the transfers of every chunk into ``transfer_rows`` and empty the chunks.
+
+        Runs inside a checkpoint, once the account rows include every chunk. SQL
+        readers page through table rows by index, while the view decodes every
+        chunked row for each query. An emptied chunk keeps its log position.
+        """
+        self._db.execute(f"INSERT INTO transfer_rows (seq, {', '.join(TRANSFER_COLUMNS)}) {_CHUNKED_ROWS} WHERE c.rows > 0")
+        empty = ", ".join(f"{name} = x''" for name in _CHUNK_COLUMNS)
+        self._db.execute(f"UPDATE transfer_chunks SET rows = 0, {empty} WHERE rows > 0")
+
     def _fold_columns(self, table: dict[str, np.ndarray]) -> np.ndarray | None:
         """Fold the chunk log into columns of account rows; return the mask of rows changed.
 
@@ -453,6 +476,7 @@ class SQLiteStore:
             self._db.execute(
                 "UPDATE accounts SET log_position = ? WHERE log_position < ?", (self._last_position, self._last_position)
             )
+            self._move_chunked_rows()
         return len(touched)
 
     def _fold_log(self, accounts: dict[int, Account], positions: dict[int, int]) -> set[int]:
