@@ -439,10 +439,35 @@ class SQLiteStore:
         Runs inside a checkpoint, once the account rows include every chunk. SQL
         readers page through table rows by index, while the view decodes every
         chunked row for each query. An emptied chunk keeps its log position.
+        The rows are decoded with numpy: an ``INSERT ... SELECT`` from the view
+        reloads a chunk's blobs for every row it copies.
         """
-        self._db.execute(f"INSERT INTO transfer_rows (seq, {', '.join(TRANSFER_COLUMNS)}) {_CHUNKED_ROWS} WHERE c.rows > 0")
-        empty = ", ".join(f"{name} = x''" for name in _CHUNK_COLUMNS)
-        self._db.execute(f"UPDATE transfer_chunks SET rows = 0, {empty} WHERE rows > 0")
+        statement = (
+            f"INSERT INTO transfer_rows (seq, {', '.join(TRANSFER_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * (len(TRANSFER_COLUMNS) + 1))})"
+        )
+        for chunk in list(self.chunks()):
+            zero, empty = itertools.repeat(0), itertools.repeat("")
+            self._db.executemany(
+                statement,
+                zip(
+                    range(chunk.first_seq, chunk.first_seq + len(chunk)),
+                    chunk.ids.tolist(),
+                    itertools.repeat(chunk.debit_account_id),
+                    chunk.credit_account_ids.tolist(),
+                    chunk.amounts.tolist(),
+                    itertools.repeat(chunk.code.value),
+                    zero,
+                    zero,
+                    zero,
+                    chunk.timestamps.tolist(),
+                    empty,
+                    itertools.repeat(chunk.batch_id),
+                    zero,
+                ),
+            )
+        emptied = ", ".join(f"{name} = x''" for name in _CHUNK_COLUMNS)
+        self._db.execute(f"UPDATE transfer_chunks SET rows = 0, {emptied} WHERE rows > 0")
 
     def _fold_columns(self, table: dict[str, np.ndarray]) -> np.ndarray | None:
         """Fold the chunk log into columns of account rows; return the mask of rows changed.
