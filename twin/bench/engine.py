@@ -60,8 +60,8 @@ print(json.dumps({
 def own_peak_rss_bytes() -> int:
     """Return the peak resident memory of this process's own address space, in bytes.
 
-    Reads ``VmHWM`` from ``/proc/self/status``, which starts afresh at ``exec``
-    (unlike ``ru_maxrss``); falls back to ``ru_maxrss`` where there is no ``/proc``.
+    Reads ``VmHWM`` from ``/proc/self/status``, which starts afresh at ``exec``,
+    unlike ``ru_maxrss``. Where there is no ``/proc``, returns ``ru_maxrss``.
     """
     try:
         with open("/proc/self/status", encoding="ascii") as status:

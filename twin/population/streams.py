@@ -104,8 +104,8 @@ def counter_hash(key: int, counter: np.ndarray | int) -> np.ndarray:
 def counter_hash_int(key: int, counter: int) -> int:
     """Return ``int(counter_hash(key, counter))`` for one counter, in plain integers.
 
-    One value at a time, this is several times faster than going through numpy
-    scalars; the arithmetic is the same, modulo 2**64.
+    For one value this is several times faster than numpy scalars. The
+    arithmetic is the same, modulo 2**64.
     """
     z = (counter * _GAMMA_INT + (key & _MASK64)) & _MASK64
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64

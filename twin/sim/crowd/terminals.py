@@ -4,7 +4,7 @@ A POS or ATM reads the member's chip for an ARQC and takes the PIN on its PIN
 pad. Every terminal numbers its messages with its own STAN. A chip is
 personalised on the member's first use of the card. What a chip remembers
 between uses (the card it was written for, its ATC, its e-purse balance and
-counter) lives in per-member arrays; :meth:`Terminals.chip` builds the chip
+counter) lives in per-member arrays. :meth:`Terminals.chip` builds the chip
 object from them for one use, and the ATC and purse are written back after it.
 
 The link to the core may be slow or down (see :mod:`twin.sim.crowd.faults`).
@@ -213,7 +213,7 @@ class Terminals:
     def _unpredictable_number(self) -> bytes:
         """Return the next four bytes of the stream, drawn a block at a time.
 
-        A block of n bytes holds the same bytes as n/4 draws of four, so the
+        A block of n bytes contains the same bytes as n/4 draws of four, so the
         numbers do not depend on the block size.
         """
         if self._unpredictable_at >= len(self._unpredictable_block):
