@@ -16,6 +16,7 @@ from twin.ledger import (
     ClosurePolicy,
     Ledger,
     SQLiteStore,
+    Transfer,
     close_card_accounts,
     replace_card_accounts,
     verify,
@@ -46,6 +47,7 @@ from .book import (
     local,
     move,
     must,
+    reopen,
     replacement_accounts,
 )
 
@@ -155,6 +157,54 @@ def test_closure_by_payment_order_moves_money(card):
     before = card.account(UNION_2).balance
     close_card_accounts(card, CARD, OUTSIDE, ClosurePolicy.BY_PAYMENT_ORDER)
     assert card.account(UNION_2).balance - before == 20_000
+
+
+def test_voided_disbursement_not_listed(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    move(card, 0, 0, 0, C.DISBURSEMENT, flags=TF.VOID_PENDING, pending_id=held)
+    assert card.disbursements(WELFARE) == [(UNION, 50_000)]
+
+
+def test_pending_disbursement_not_listed(card):
+    hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    assert card.disbursements(WELFARE) == [(UNION, 50_000)]
+
+
+def test_posted_disbursement_listed_as_posted(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    move(card, 0, 0, 20_000, C.DISBURSEMENT, flags=TF.POST_PENDING, pending_id=held)
+    assert card.disbursements(WELFARE) == [(UNION, 50_000), (UNION_2, 20_000)]
+
+
+def test_expired_disbursement_not_listed(card, clock):
+    hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT, timeout=60)
+    clock.advance(minutes=2)
+    card.expire_pending()
+    assert card.disbursements(WELFARE) == [(UNION, 50_000)]
+
+
+def test_disbursement_listed_after_reopen(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    move(card, 0, 0, 20_000, C.DISBURSEMENT, flags=TF.POST_PENDING, pending_id=held)
+    hold(card, UNION_2, WELFARE, 10_000, C.DISBURSEMENT)
+    assert reopen(card).disbursements(WELFARE) == [(UNION, 50_000), (UNION_2, 20_000)]
+
+
+def test_failed_chain_lists_no_disbursement(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    card.create_transfers(
+        [
+            Transfer(card.new_id(), 0, 0, 30_000, C.DISBURSEMENT, TF.POST_PENDING | TF.LINKED, pending_id=held),
+            Transfer(card.new_id(), UNION_2, WELFARE, 10**9, C.DISBURSEMENT),
+        ]
+    )
+    assert card.disbursements(WELFARE) == [(UNION, 50_000)]
+
+
+def test_closure_after_voided_disbursement(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    move(card, 0, 0, 0, C.DISBURSEMENT, flags=TF.VOID_PENDING, pending_id=held)
+    assert split_welfare_balance(card, WELFARE, 50_000, ClosurePolicy.PRO_RATA) == [(UNION, 50_000)]
 
 
 def test_closure_surplus_to_newest_payer(card):

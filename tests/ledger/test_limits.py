@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from twin.ledger import AccountClass, Ledger, LedgerConfig, Limits, SQLiteStore, Transfer
+from twin.ledger import AccountClass, Ledger, LedgerConfig, Limits, SQLiteStore, Transfer, verify
 from twin.ledger.limits import year_of_day
 
 from .book import (
@@ -159,6 +159,108 @@ def test_refund_leaves_in_window(ledger):
     purchase = must(ledger, MAIN, SHOP, 400, C.PURCHASE)
     must(ledger, SHOP, MAIN, 400, C.REFUND, original_id=purchase)
     assert ledger.account(MAIN).day_in == 0
+
+
+# A reversal undoes what its original counted; a refund does not.
+
+
+def test_reversal_gives_back_day_out(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).day_out == 0
+
+
+def test_reversal_gives_back_year_out(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).year_out == 0
+
+
+def test_reversal_frees_the_day_cap(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, DAY, C.PURCHASE)
+    must(ledger, SHOP, MAIN, DAY, C.REVERSAL, original_id=purchase)
+    assert move(ledger, MAIN, SHOP, DAY, C.PURCHASE)[1] is R.OK
+
+
+def test_reversal_of_posted_hold_gives_back(ledger):
+    stock(ledger, 2 * DAY)
+    hold_id, _ = hold(ledger, MAIN, SHOP, 600_000)
+    posted, _ = post(ledger, hold_id, 600_000)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=posted)
+    assert ledger.account(MAIN).day_out == 0
+
+
+def test_reversal_after_partial_refund_gives_back_rest(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 100_000, C.REFUND, original_id=purchase)
+    must(ledger, SHOP, MAIN, 500_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).day_out == 100_000
+
+
+def test_refund_keeps_day_out(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REFUND, original_id=purchase)
+    assert ledger.account(MAIN).day_out == 600_000
+
+
+def test_reversal_next_day_keeps_new_day_window(ledger, clock):
+    stock(ledger, 3 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    clock.advance(days=1)
+    must(ledger, MAIN, SHOP, 300_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).day_out == 300_000
+
+
+def test_reversal_next_day_gives_back_to_year(ledger, clock):
+    stock(ledger, 3 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    clock.advance(days=1)
+    must(ledger, MAIN, SHOP, 300_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).year_out == 300_000
+
+
+def test_reversal_next_year_keeps_new_year(ledger, clock):
+    clock.set(local(2020, 12, 31, 20))
+    stock(ledger, 3 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    clock.set(local(2021, 1, 1, 10))
+    must(ledger, MAIN, SHOP, 300_000, C.PURCHASE)
+    must(ledger, SHOP, MAIN, 600_000, C.REVERSAL, original_id=purchase)
+    assert ledger.account(MAIN).year_out == 300_000
+
+
+def test_reversal_of_deposit_gives_back_day_in(ledger):
+    deposit_id = deposit(ledger, 600_000)
+    must(ledger, MAIN, BANK_CASH, 600_000, C.REVERSAL, original_id=deposit_id)
+    assert ledger.account(MAIN).day_in == 0
+
+
+def test_failed_chain_keeps_day_out(ledger):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, 600_000, C.PURCHASE)
+    ledger.create_transfers(
+        [
+            Transfer(ledger.new_id(), SHOP, MAIN, 600_000, C.REVERSAL, TF.LINKED, original_id=purchase),
+            Transfer(ledger.new_id(), MAIN, SHOP, 5 * DAY, C.PURCHASE),
+        ]
+    )
+    assert ledger.account(MAIN).day_out == 600_000
+
+
+def test_reversal_audit_clean(ledger, db_path):
+    stock(ledger, 2 * DAY)
+    purchase = must(ledger, MAIN, SHOP, DAY, C.PURCHASE)
+    must(ledger, SHOP, MAIN, DAY, C.REVERSAL, original_id=purchase)
+    must(ledger, MAIN, SHOP, DAY, C.PURCHASE)
+    ledger.flush()
+    assert verify(db_path).problems == []
 
 
 # Holds.

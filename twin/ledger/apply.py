@@ -51,6 +51,7 @@ _WELFARE = int(AccountFlags.WELFARE)
 _CLOSED = AccountStatus.CLOSED
 _FROZEN = AccountStatus.FROZEN
 _RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
+_REVERSAL = TransferCode.REVERSAL
 
 #: Failures that depend on the ledger's state (funds, holds, accounts). Their
 #: ids are remembered, so a retry fails the same way even after the state
@@ -235,7 +236,7 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
             ledger._returned[pending.original_id] += pending.amount - posted
     if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
         ledger._returned[transfer.original_id] -= transfer.amount
-    if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
+    if transfer.code is TransferCode.DISBURSEMENT and (flags & _POST or not flags & (_PENDING | _RESOLVING)):
         entries = ledger._disbursed.get(transfer.credit_account_id)
         if entries:
             entries.pop()
@@ -492,5 +493,21 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         limits.count_out(debit, amount, day)
     if count_credit:
         limits.count_in(credit, amount, day)
+    if code is _REVERSAL:
+        _undo_counted(ledger, original, debit, credit, amount, day)
     _commit(ledger, transfer, debit, credit, undo)
     return _OK
+
+
+def _undo_counted(ledger: Ledger, original: Transfer, debit: Account, credit: Account, amount: int, day: int) -> None:
+    """Give back to the class II windows what ``original`` counted, as a reversal of ``amount`` of it undoes it.
+
+    A refund gives nothing back: the purchase it returns happened.
+    """
+    counted_day = local_day_index(limits.counted_at(original, ledger._transfers))
+    # The reversal's credit account paid the original; its debit account received it.
+    if int(credit.flags) & _LIMITED and original.code in OUTFLOW_CODES:
+        limits.undo_out(credit, amount, counted_day, day)
+    if int(debit.flags) & _LIMITED and original.code in INFLOW_CODES:
+        limits.undo_in(debit, amount, counted_day, day)
+

@@ -189,6 +189,13 @@ class _Audit:
             if limit_rules.check_in(credit, amount, day, self.limits) is not None:
                 self._problem("limit_exceeded", f"in {amount} on day {day}", transfer.id, credit.id)
             limit_rules.count_in(credit, amount, day)
+        if original is not None and transfer.code is TransferCode.REVERSAL:
+            # A reversal gives back what the original counted, in the windows still current.
+            counted_day = local_day_index(limit_rules.counted_at(original, self.transfers))
+            if credit.flags & AccountFlags.LIMITED and original.code in OUTFLOW_CODES:
+                limit_rules.undo_out(credit, amount, counted_day, day)
+            if debit.flags & AccountFlags.LIMITED and original.code in INFLOW_CODES:
+                limit_rules.undo_in(debit, amount, counted_day, day)
 
         if transfer.flags & _PENDING:
             self.report.holds += 1

@@ -52,6 +52,8 @@ _EXPIRED_FLAG = int(TransferFlags.EXPIRED)
 _RESOLVING = int(TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)
 _WELFARE_FLAG = int(AccountFlags.WELFARE)
 _RETURN_CODES = (TransferCode.REFUND, TransferCode.REVERSAL)
+_DISBURSEMENT = TransferCode.DISBURSEMENT
+_REPLACEMENT = TransferCode.REPLACEMENT
 
 # States of a hold, kept per pending transfer id.
 PENDING = "pending"
@@ -198,6 +200,9 @@ class Ledger:
 
     def disbursements(self, welfare_account_id: int) -> list[tuple[int, int]]:
         """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first.
+
+        Only money that arrived is listed: a disbursement placed as a hold counts
+        when it is posted, for the amount posted, and not at all if voided or expired.
 
         A replacement card's welfare account also lists the disbursements of
         the lost cards' welfare accounts whose balance it took over.
@@ -444,15 +449,16 @@ class Ledger:
                 self._returned[pending.original_id] -= pending.amount - posted
         if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
-        # NOTE: a pending disbursement counts in full here even if it is later
-        # voided or posted in part, which skews how closure splits the balance.
-        if transfer.code is TransferCode.DISBURSEMENT and not flags & _RESOLVING:
+        # Closure splits the welfare balance by the money that arrived: a
+        # disbursement counts when it is posted, a hold only for what its post
+        # moves, and a voided or expired hold not at all.
+        if transfer.code is _DISBURSEMENT and (flags & _POST_FLAG or not flags & (_PENDING_FLAG | _RESOLVING)):
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._disbursed.setdefault(credit.id, []).append(
                     (transfer.timestamp, transfer.debit_account_id, transfer.amount)
                 )
-        if transfer.code is TransferCode.REPLACEMENT and not flags & _RESOLVING:
+        if transfer.code is _REPLACEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._predecessor[credit.id] = transfer.debit_account_id

@@ -8,7 +8,10 @@ at local midnight (16:00 UTC) and on 1 January local time.
 What counts is set by :data:`~twin.ledger.transfers.INFLOW_CODES` and
 :data:`~twin.ledger.transfers.OUTFLOW_CODES`. A hold counts from the moment it is
 placed; voiding it, or posting less than it held, gives the rest back to the
-window it was counted in, if that window is still the current one.
+window it was counted in, if that window is still the current one. A reversal
+undoes a posted transfer, so it gives back what that transfer counted: to the
+day's window when it is made on the same local day, and to the year's when it is
+made in the same year. A refund gives nothing back.
 
 The daily cap is a daily total by default (the reading of the central bank's
 rule); ``per_transaction=True`` reads it as a cap on each single transfer.
@@ -22,9 +25,9 @@ from functools import lru_cache
 
 from twin.ledger.accounts import Account, AccountCode, AccountFlags
 from twin.ledger.results import TransferResult
-from twin.ledger.transfers import TransferCode
+from twin.ledger.transfers import Transfer, TransferCode, TransferFlags
 
-__all__ = ["Limits", "exempt_code_allowed", "year_of_day", "check_out", "check_in", "count_out", "count_in", "release_out", "release_in"]
+__all__ = ["Limits", "exempt_code_allowed", "year_of_day", "check_out", "check_in", "count_out", "count_in", "release_out", "release_in", "undo_out", "undo_in", "counted_at"]
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -48,6 +51,7 @@ def year_of_day(day: int) -> int:
 
 # The flag as a plain int: an int & IntFlag member runs Python code in the enum module.
 _LIMITED = int(AccountFlags.LIMITED)
+_POST_PENDING = int(TransferFlags.POST_PENDING)
 
 _EXEMPT_CODES = frozenset(
     {
@@ -143,3 +147,34 @@ def release_in(account: Account, amount: int, day: int) -> None:
         account.day_in = max(0, account.day_in - amount)
     if account.year == year_of_day(day):
         account.year_in = max(0, account.year_in - amount)
+
+
+def undo_out(account: Account, amount: int, counted_day: int, day: int) -> None:
+    """Give back ``amount`` counted as money out on ``counted_day``, for a reversal made on ``day``.
+
+    The day's window gets it back only on the same local day, the year's only
+    in the same year.
+    """
+    if counted_day == day and account.day == day:
+        account.day_out = max(0, account.day_out - amount)
+    year = year_of_day(counted_day)
+    if account.year == year and year_of_day(day) == year:
+        account.year_out = max(0, account.year_out - amount)
+
+
+def undo_in(account: Account, amount: int, counted_day: int, day: int) -> None:
+    """Give back ``amount`` counted as money in on ``counted_day``, for a reversal made on ``day``."""
+    if counted_day == day and account.day == day:
+        account.day_in = max(0, account.day_in - amount)
+    year = year_of_day(counted_day)
+    if account.year == year and year_of_day(day) == year:
+        account.year_in = max(0, account.year_in - amount)
+
+
+def counted_at(original: Transfer, transfers: dict[int, Transfer]) -> int:
+    """Return when a posted transfer was counted in the class II windows: a posted hold, when it was placed."""
+    if int(original.flags) & _POST_PENDING:
+        pending = transfers.get(original.pending_id)
+        if pending is not None:
+            return pending.timestamp
+    return original.timestamp
