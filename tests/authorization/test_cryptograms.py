@@ -186,3 +186,19 @@ def test_new_pin_verifies_at_once(world):
                          new_pin_block=world.pin(chip.pan, "258147"))
     world.authorize(change)
     assert world.authorize(world.purchase(chip, 100, pin="258147")).approved
+
+
+@pytest.mark.parametrize("algorithm", [SM4, TDES])
+@pytest.mark.parametrize("atc", [1, 7, 0xFFFF])
+def test_session_arqc_matches_general_function(algorithm, atc):
+    key = card_key(algorithm)
+    session = ChipVerifier(algorithm).open_session(key, atc)
+    assert session.arqc(data(atc)) == arqc(algorithm, key, atc)
+
+
+def test_arpc_after_session_arqc_matches_general_function():
+    key = card_key(SM4)
+    session = ChipVerifier(SM4).open_session(key, 7)
+    computed = session.arqc(data())
+    session_key = crypto.derive_session_key(key, 7, SM4)
+    assert session.arpc(computed, b"00") == crypto.generate_arpc(session_key, computed, b"00", SM4)

@@ -455,3 +455,32 @@ def test_verifier_logs_no_pin(caplog):
         verifier.verify(PAN, offset, bytes(block), zone_key)
     assert "135790" not in caplog.text
     assert offset not in caplog.text
+
+
+@pytest.mark.parametrize("pin", ["1234", "135790", "123456789012"])
+def test_kept_encryptor_matches_function_tdes(pin):
+    key = bytes(range(16))
+    encryptor = pins.PinBlockEncryptor(key, Algorithm.TDES)
+    expected = pins.encrypt_pin_block(pin, "6217990000000012340", key, Algorithm.TDES)
+    assert encryptor.encrypt(pin, "6217990000000012340") == expected
+
+
+@pytest.mark.parametrize("pin", ["1234", "135790", "123456789012"])
+def test_kept_encryptor_matches_function_sm4(pin):
+    key = bytes(range(16))
+    encryptor = pins.PinBlockEncryptor(key, Algorithm.SM4)
+    fill = np.random.default_rng(3).bytes(8)
+    rng = np.random.default_rng(3)
+    expected = pins.encrypt_pin_block(pin, "6217990000000012340", key, Algorithm.SM4, rng=rng)
+    assert encryptor.encrypt(pin, "6217990000000012340", fill) == expected
+
+
+def test_kept_encryptor_rejects_bad_pin():
+    encryptor = pins.PinBlockEncryptor(bytes(range(16)), Algorithm.SM4)
+    with pytest.raises(ValueError, match="PIN is invalid"):
+        encryptor.encrypt("12a4", "6217990000000012340", bytes(8))
+
+
+def test_kept_encryptor_repr_hides_key():
+    key = bytes(range(16))
+    assert key.hex() not in repr(pins.PinBlockEncryptor(key, Algorithm.SM4)).lower()

@@ -1,4 +1,4 @@
-"""The issuer's side of chip cryptograms, with cipher contexts kept between requests.
+"""Chip cryptograms with cipher contexts kept between requests, for the issuer and the cards.
 
 :class:`ChipVerifier` checks an ARQC and signs the ARPC with the same results
 as :func:`~twin.authorization.crypto.verify_arqc` and
@@ -15,6 +15,7 @@ contexts, because building one costs more than the encryption itself:
   cancel out, which leaves the plain encryption that EMV specifies.
 
 Triple DES cards take the general functions of :mod:`twin.authorization.crypto`.
+The emulated cards compute their ARQCs with :meth:`ChipSession.arqc` in the same way.
 
 Keys stay inside cipher contexts in this process's memory. Nothing here logs
 them, writes them anywhere, or shows them in a repr. A verifier is not
@@ -34,6 +35,7 @@ from twin.authorization.crypto import (
     derive_session_key,
     ecb_context,
     generate_arpc,
+    generate_arqc,
     verify_arqc,
 )
 
@@ -73,6 +75,12 @@ class ChipSession:
         """Return whether ``arqc`` is the cryptogram of ``data``; the comparison takes constant time."""
         if self._context is None:
             return verify_arqc(self._key, data, arqc, self._algorithm)
+        return hmac.compare_digest(self.arqc(data), bytes(arqc))
+
+    def arqc(self, data: CryptogramData) -> bytes:
+        """Return the ARQC of ``data``, as the card computes it, the same as :func:`generate_arqc`."""
+        if self._context is None:
+            return generate_arqc(self._key, data, self._algorithm)
         serialised = data.to_bytes()
         if len(serialised) == _CDOL1_LENGTH:
             padded = serialised + _MAC_PADDING
@@ -80,7 +88,7 @@ class ChipSession:
             padded = serialised + b"\x80" + bytes((-len(serialised) - 1) % _BLOCK)
         last = self._context.update(padded)[-_BLOCK:]
         self._chain = int.from_bytes(last, "big")
-        return hmac.compare_digest(last[:CRYPTOGRAM_LENGTH], bytes(arqc))
+        return last[:CRYPTOGRAM_LENGTH]
 
     def arpc(self, arqc: bytes, arc: bytes) -> bytes:
         """Return the ARPC (EMV method 1) for ``arqc`` and the 2-byte response code ``arc``."""

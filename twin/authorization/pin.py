@@ -60,6 +60,7 @@ __all__ = [
     "iso4_pan_field",
     "encrypt_pin_block",
     "decrypt_pin_block",
+    "PinBlockEncryptor",
     "natural_pin",
     "pin_offset",
     "PinVerifier",
@@ -191,6 +192,57 @@ def encrypt_pin_block(
     fill = rng.bytes(8)
     intermediate = encrypt_blocks(zone_key, iso4_pin_field(pin, fill), algorithm)
     return encrypt_blocks(zone_key, _xor(intermediate, iso4_pan_field(pan)), algorithm)
+
+
+class PinBlockEncryptor:
+    """Encrypts PIN blocks under one zone PIN key, with the key's cipher context kept.
+
+    The blocks are the same bytes as :func:`encrypt_pin_block` gives for the
+    same PIN, PAN and random fill. A PIN pad keeps one, because building a
+    context costs more than encrypting a block. The key lives only inside the
+    context, and the repr shows the algorithm alone. It also keeps the PAN
+    field of recent PANs, which is not secret. Not thread-safe.
+    """
+
+    __slots__ = ("_algorithm", "_context", "_pan_fields")
+
+    def __init__(self, zone_key: bytes, algorithm: Algorithm) -> None:
+        self._algorithm = algorithm
+        self._context = ecb_context(zone_key, algorithm, encrypt=True)
+        self._pan_fields: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"PinBlockEncryptor(algorithm={self._algorithm.value})"
+
+    def encrypt(self, pin: str, pan: str, random_fill: bytes | None = None) -> bytes:
+        """Encrypt ``pin`` for ``pan``: format 0 with Triple DES, format 4 with SM4.
+
+        SM4 needs the 8 bytes of ``random_fill``. Triple DES takes none.
+        """
+        _check_block_pin(pin)
+        field = f"{len(pin):X}{pin}"
+        pan_field = self._pan_fields.get(pan)
+        if self._algorithm is _TDES:
+            if random_fill is not None:
+                raise ValueError("a Triple DES PIN block (ISO format 0) takes no random fill")
+            if pan_field is None:
+                pan_field = self._keep_pan_field(pan, int(_account_digits(pan), 16))
+            clear = int("0" + field.ljust(15, "F"), 16) ^ pan_field
+            return self._context.update(clear.to_bytes(8, "big"))
+
+        if random_fill is None or len(random_fill) != 8:
+            raise ValueError("an SM4 PIN block (ISO format 4) needs 8 bytes of random fill")
+        if pan_field is None:
+            pan_field = self._keep_pan_field(pan, int.from_bytes(iso4_pan_field(pan), "big"))
+        pin_field = bytes.fromhex("4" + field.ljust(15, "A")) + bytes(random_fill)
+        intermediate = int.from_bytes(self._context.update(pin_field), "big") ^ pan_field
+        return self._context.update(intermediate.to_bytes(16, "big"))
+
+    def _keep_pan_field(self, pan: str, pan_field: int) -> int:
+        if len(self._pan_fields) >= _MAX_ACCOUNTS:
+            self._pan_fields.clear()
+        self._pan_fields[pan] = pan_field
+        return pan_field
 
 
 def decrypt_pin_block(pin_block: bytes, pan: str, zone_key: bytes, algorithm: Algorithm) -> str:
