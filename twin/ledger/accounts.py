@@ -71,6 +71,12 @@ class AccountFlags(IntFlag):
     EARNS_INTEREST = 32
 
 
+# Flags as plain ints: an operator on IntFlag members runs Python code in the
+# enum module, and ``balance`` and ``available`` are read on every transfer.
+_CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
+_WELFARE = int(AccountFlags.WELFARE)
+
+
 class AccountStatus(StrEnum):
     """Whether an account accepts transfers."""
 
@@ -147,20 +153,20 @@ class Account:
     @property
     def balance(self) -> int:
         """Posted balance on the account's normal side, in fen."""
-        if self.flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS:
+        if int(self.flags) & _CMNED:
             return self.debits_posted - self.credits_posted
         return self.credits_posted - self.debits_posted
 
     @property
     def available(self) -> int:
         """Balance that can still be spent: posted balance less open holds."""
-        if self.flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS:
+        if int(self.flags) & _CMNED:
             return self.debits_posted - self.credits_posted - self.credits_pending
         return self.credits_posted - self.debits_posted - self.debits_pending
 
     @property
     def is_welfare(self) -> bool:
-        return bool(self.flags & AccountFlags.WELFARE)
+        return bool(int(self.flags) & _WELFARE)
 
     def same_identity(self, other: Account) -> bool:
         """Tell whether two accounts were created with the same fields."""

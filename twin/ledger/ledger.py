@@ -31,6 +31,7 @@ from twin.calendar import local_day_index
 from twin.clock import Clock
 from twin.ledger import interest
 from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
+from twin.ledger.apply import apply_batch, apply_resolution
 from twin.ledger.bulk import BulkIndex
 from twin.ledger.chunks import Chunk
 from twin.ledger.disburse import DisbursementBatch, DisbursementOutcome, disburse
@@ -102,6 +103,8 @@ class Ledger:
         self._expiries: list[tuple[int, int]] = []
         self._settled: set[str] = set()
         self._next_period_end: dt.date | None = None
+        # The local day on which _settle_due last found nothing more due.
+        self._settle_checked_day = -1
         self._last_timestamp = 0
         self._next_id = 1
         self._batch_depth = 0
@@ -154,6 +157,7 @@ class Ledger:
 
     def set_status(self, account_id: int, status: AccountStatus) -> None:
         """Freeze, unfreeze or close an account; closing needs no open holds."""
+        status = AccountStatus(status)
         with self._lock:
             account = self._accounts[account_id]
             if status is AccountStatus.CLOSED:
@@ -418,54 +422,63 @@ class Ledger:
 
     def _index(self, transfer: Transfer) -> None:
         """Record a committed transfer in the lookups that later rules need."""
-        self._transfers[transfer.id] = transfer
+        transfer_id = transfer.id
+        self._transfers[transfer_id] = transfer
         # A caller may choose its own ids; new_id() must never hand one out again.
-        if transfer.id >= self._next_id:
-            self._next_id = transfer.id + 1
-        if transfer.id > self._highest_id:
-            self._highest_id = transfer.id
+        if transfer_id >= self._next_id:
+            self._next_id = transfer_id + 1
+        if transfer_id > self._highest_id:
+            self._highest_id = transfer_id
         flags = int(transfer.flags)
+        code = transfer.code
         if flags & _PENDING_FLAG:
-            self._hold_state[transfer.id] = PENDING
-            self._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.id)
-            self._open_holds.setdefault(transfer.credit_account_id, set()).add(transfer.id)
+            self._hold_state[transfer_id] = PENDING
+            open_holds = self._open_holds
+            for account_id in (transfer.debit_account_id, transfer.credit_account_id):
+                holds = open_holds.get(account_id)
+                if holds is None:
+                    open_holds[account_id] = {transfer_id}
+                else:
+                    holds.add(transfer_id)
             if transfer.timeout:
-                heapq.heappush(self._expiries, (transfer.timestamp + transfer.timeout * _MICROS, transfer.id))
+                heapq.heappush(self._expiries, (transfer.timestamp + transfer.timeout * _MICROS, transfer_id))
         elif flags & _RESOLVING:
+            pending_id = transfer.pending_id
             if flags & _POST_FLAG:
                 state = POSTED
             elif flags & _EXPIRED_FLAG:
                 state = EXPIRED
             else:
                 state = VOIDED
-            self._hold_state[transfer.pending_id] = state
-            self._open_holds.get(transfer.debit_account_id, set()).discard(transfer.pending_id)
-            self._open_holds.get(transfer.credit_account_id, set()).discard(transfer.pending_id)
+            self._hold_state[pending_id] = state
+            open_holds = self._open_holds
+            for account_id in (transfer.debit_account_id, transfer.credit_account_id):
+                holds = open_holds.get(account_id)
+                if holds is not None:
+                    holds.discard(pending_id)
             # A pending refund or reversal reserved its whole amount of the
             # original; give back what this resolution does not post.
-            pending = self._transfers.get(transfer.pending_id)
-            if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
+            pending = self._transfers.get(pending_id)
+            if pending is not None and pending.original_id and pending.code in _RETURN_CODES:
                 posted = transfer.amount if flags & _POST_FLAG else 0
                 self._returned[pending.original_id] -= pending.amount - posted
-        if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
+        if code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
         # Closure splits the welfare balance by the money that arrived: a
         # disbursement counts when it is posted, a hold only for what its post
         # moves, and a voided or expired hold not at all.
-        if transfer.code is _DISBURSEMENT and (flags & _POST_FLAG or not flags & (_PENDING_FLAG | _RESOLVING)):
+        if code is _DISBURSEMENT and (flags & _POST_FLAG or not flags & (_PENDING_FLAG | _RESOLVING)):
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._disbursed.setdefault(credit.id, []).append(
                     (transfer.timestamp, transfer.debit_account_id, transfer.amount)
                 )
-        if transfer.code is _REPLACEMENT and not flags & _RESOLVING:
+        if code is _REPLACEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._predecessor[credit.id] = transfer.debit_account_id
 
     def _apply_batch(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
-        from twin.ledger.apply import apply_batch
-
         return apply_batch(self, transfers)
 
     def _expire_due(self, now: int) -> list[int]:
@@ -487,8 +500,6 @@ class Ledger:
                 TransferFlags.VOID_PENDING | TransferFlags.EXPIRED,
                 pending_id=pending_id,
             )
-            from twin.ledger.apply import apply_resolution
-
             apply_resolution(self, record, pending, now)
             expired.append(pending_id)
         return expired
@@ -499,9 +510,14 @@ class Ledger:
         This runs before any transfer of a new day, so no balance change of the
         next period can reach a product before its period is settled.
         """
-        today = interest.date_of_day(local_day_index(now))
+        day = local_day_index(now)
+        # Only a new day can make a period due: the next period end never moves back.
+        if day == self._settle_checked_day:
+            return
+        today = interest.date_of_day(day)
         while self._next_period_end is not None and self._next_period_end < today:
             self._settle(self._next_period_end)
+        self._settle_checked_day = day
 
     def _first_unsettled(self, start: dt.date) -> dt.date:
         candidate = interest.next_settlement_date(start)

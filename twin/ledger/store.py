@@ -176,10 +176,18 @@ END;
 """
 
 
-# Rows in column order, read in C. The enum fields bind as their str and int
-# values because StrEnum and IntFlag members are str and int.
-_account_row = operator.attrgetter(*ACCOUNT_COLUMNS)
-_transfer_row = operator.attrgetter(*TRANSFER_COLUMNS)
+# Rows in column order, read in C. The enum fields are read as their plain
+# ``_value_``: sqlite3 binds a str or int subclass only after looking for an
+# adapter, which cost a third of the time of writing a row.
+_ENUM_COLUMNS = frozenset({"code", "account_class", "status", "flags"})
+
+
+def _plain(columns: tuple[str, ...]) -> operator.attrgetter:
+    return operator.attrgetter(*(f"{name}._value_" if name in _ENUM_COLUMNS else name for name in columns))
+
+
+_account_row = _plain(ACCOUNT_COLUMNS)
+_transfer_row = _plain(TRANSFER_COLUMNS)
 
 
 class SQLiteStore:
