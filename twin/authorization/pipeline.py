@@ -33,7 +33,8 @@ from twin.authorization.issuer import CardRecord, Issuer
 from twin.authorization.metrics import CoreMetrics
 from twin.authorization.processing import Processor
 from twin.authorization.records import AuthorizationRecord, DuplicateCache
-from twin.authorization.requests import Request, Response
+from twin.authorization.requests import Kind, Request, Response
+from twin.authorization.retention import RefundRecords
 from twin.calendar import local_day_index
 from twin.clock import Clock
 from twin.pan import mask_pan
@@ -47,12 +48,19 @@ log = logging.getLogger(__name__)
 
 # Authorisation response code of each response code, as the ARPC covers it.
 _ARC = {code: code.value.encode() for code in ResponseCode}
+_REFUNDABLE = frozenset({Kind.PURCHASE, Kind.COMPLETION})
 
 
 @dataclass(frozen=True)
 class CoreSettings:
     #: Keep a step-by-step trace in each response (for trainers; costs time).
     trace: bool = False
+    #: Days after its local date that a purchase or completion can be refunded.
+    refund_days: int = 30
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.refund_days, int) or isinstance(self.refund_days, bool) or self.refund_days < 0:
+            raise ValueError(f"refund_days {self.refund_days!r} is invalid; give a whole number of days, 0 or more")
 
 
 class AuthorizationCore:
@@ -64,7 +72,10 @@ class AuthorizationCore:
         self.clock = clock
         self.settings = settings or CoreSettings()
         self.metrics = CoreMetrics()
+        #: Full records of today and yesterday, and of pre-authorizations still open.
         self.records: dict[str, AuthorizationRecord] = {}
+        #: Older purchases and completions, in refund-only form until their refund window ends.
+        self.refundable = RefundRecords()
         self.duplicates = DuplicateCache()
         self.available = True
         self._processor = Processor(self)
@@ -72,6 +83,7 @@ class AuthorizationCore:
         # The local day of the last request and its date, made again only when the day changes.
         self._day = -1
         self._today = dt.date.fromordinal(_EPOCH_ORDINAL)
+        self._pruned_on: dt.date | None = None
         self._lock = threading.RLock()
 
     def authorize(self, request: Request) -> Response:
@@ -85,7 +97,15 @@ class AuthorizationCore:
             return [self._authorize(request) for request in requests]
 
     def record(self, authorization_id: str) -> AuthorizationRecord | None:
-        return self.records.get(authorization_id)
+        """Return the record of ``authorization_id``, or None once the core no longer keeps it.
+
+        A purchase or completion older than yesterday comes back in refund-only
+        form (see :class:`~twin.authorization.retention.RefundRecords`).
+        """
+        record = self.records.get(authorization_id)
+        if record is None:
+            record = self.refundable.get(authorization_id)
+        return record
 
     def new_authorization_id(self) -> str:
         """Return a new authorization id: a ledger id, as 12 digits."""
@@ -118,6 +138,8 @@ class AuthorizationCore:
         if day != self._day:
             self._day = day
             self._today = dt.date.fromordinal(_EPOCH_ORDINAL + day)
+            if self._pruned_on is None or self._today > self._pruned_on:
+                self._prune(self._today)
         today = self._today
 
         if not self.available:
@@ -150,6 +172,39 @@ class AuthorizationCore:
         if key is not None:
             self.duplicates.remember(request, response, key)
         return response
+
+    def _prune(self, today: dt.date) -> None:
+        """Drop or compact the records that no request from ``today`` on can need in full.
+
+        Reversals by id reach back to yesterday and voids to today, so records
+        older than yesterday are needed only by refunds (purchases and
+        completions, in refund-only form) and by completions and cancellations
+        of pre-authorizations whose hold is still pending.
+        """
+        self._pruned_on = today
+        yesterday = today - dt.timedelta(days=1)
+        first_refund_day = today - dt.timedelta(days=self.settings.refund_days)
+        stale: list[str] = []
+        refundable: dict[dt.date, list[AuthorizationRecord]] = {}
+        for authorization_id, record in self.records.items():
+            if record.local_date >= yesterday:
+                continue
+            kind = record.kind
+            if kind is Kind.PREAUTHORIZATION:
+                closed = record.completions or record.voided or record.reversed
+                if not closed and self.ledger.hold_state(record.hold_id) == "pending":
+                    continue
+            elif kind in _REFUNDABLE and record.local_date >= first_refund_day:
+                refundable.setdefault(record.local_date, []).append(record)
+            stale.append(authorization_id)
+        for authorization_id in stale:
+            del self.records[authorization_id]
+        for date, records in refundable.items():
+            self.refundable.add(date, records)
+        self.refundable.drop_before(first_refund_day)
+        if stale:
+            log.debug("kept %d full and %d refund-only authorization records on %s, dropped %d",
+                      len(self.records), len(self.refundable), today, len(stale) - sum(map(len, refundable.values())))
 
     def _decide(self, request: Request, card: CardRecord | None, steps: list[tuple[str, str, int]], started: int,
                 today: dt.date, day: int) -> Response:

@@ -186,8 +186,14 @@ class Processor:
         return self._approved(original, card, original.account, amount=original.paid, transfer_ids=tuple(result))
 
     def _refund(self, request: Request, card: CardRecord, today: dt.date) -> Response | Decline:
-        original = self.core.records.get(request.original_authorization_id)
+        original_id = request.original_authorization_id
+        original = self.core.records.get(original_id)
+        kept_whole = original is not None
+        if original is None:
+            original = self.core.refundable.get(original_id)
         if original is None or original.pan != card.pan or original.kind not in (Kind.PURCHASE, Kind.COMPLETION):
+            return C.ORIGINAL_NOT_FOUND, "original_not_found"
+        if (today - original.local_date).days > self.core.settings.refund_days:
             return C.ORIGINAL_NOT_FOUND, "original_not_found"
         if original.merchant_id != request.merchant_id:
             return C.ORIGINAL_NOT_FOUND, "original_other_merchant"
@@ -197,6 +203,8 @@ class Processor:
         result = self._give_back(original, request.amount, TransferCode.REFUND)
         if isinstance(result, tuple):
             return result
+        if not kept_whole:
+            self.core.refundable.write_returned(original)
         paid_back = original.returned_paid - paid_before
         return self._approved(original, card, original.account, amount=paid_back, transfer_ids=tuple(result))
 
@@ -209,6 +217,9 @@ class Processor:
             original_id = found
         original = self.core.records.get(original_id)
         if original is None or original.pan != card.pan:
+            return C.ORIGINAL_NOT_FOUND, "original_not_found"
+        # The same window as a reversal by STAN: the original's local day and the next.
+        if (today - original.local_date).days > 1:
             return C.ORIGINAL_NOT_FOUND, "original_not_found"
         if request.amount and request.amount != original.amount:
             return C.ORIGINAL_AMOUNT_INCORRECT, "original_amount_mismatch"
@@ -397,7 +408,8 @@ class Processor:
         return card.accounts.main
 
     def _original(self, request: Request, card: CardRecord, kind: Kind) -> AuthorizationRecord | Decline:
-        original = self.core.records.get(request.original_authorization_id)
+        # A purchase in refund-only form still gets the void's own decline, not "not found".
+        original = self.core.record(request.original_authorization_id)
         if original is None or original.pan != card.pan or original.kind is not kind:
             return C.ORIGINAL_NOT_FOUND, "original_not_found"
         if original.merchant_id and request.merchant_id and original.merchant_id != request.merchant_id:
