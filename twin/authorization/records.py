@@ -51,12 +51,19 @@ class DuplicateCache:
     The same key with the same content gets the first response again and
     changes nothing; the same key with other content is a duplicate (94).
     Keys of days before yesterday are dropped as days pass.
+
+    An entry keeps a hash of the request's content instead of the content, and
+    the response's fields in one tuple. The approval code, which is the authorization id's last six digits,
+    is made again from the id. A retransmission gets a new :class:`Response`
+    equal to the first. NOTE: two different contents with the same 64-bit hash
+    would pass as a retransmission. The chance is about one in 2**64 per reused
+    key, and a key is reused only by a terminal that repeats a STAN on one day.
     """
 
     def __init__(self) -> None:
-        # Each entry is the request's content (see _content) followed by the response,
-        # in one tuple: one object per request for the garbage collector, not two.
-        self._entries: dict[tuple[str, str, dt.date | None], tuple] = {}
+        # One dict per local date (None for requests without a local time), keyed by
+        # terminal id and STAN joined with a unit separator: one string, not a tuple of three.
+        self._days: dict[dt.date | None, dict[str, tuple]] = {}
         self._newest_date: dt.date | None = None
 
     def lookup(self, request: Request, key: tuple | None = None) -> tuple[bool, Response | None]:
@@ -65,58 +72,100 @@ class DuplicateCache:
 
         ``key`` is ``request.duplicate_key()`` when the caller has it already.
         """
-        entry = self._entries.get(request.duplicate_key() if key is None else key)
+        terminal_id, stan, date = request.duplicate_key() if key is None else key
+        day = self._days.get(date)
+        if day is None:
+            return False, None
+        entry = day.get(f"{terminal_id}\x1f{stan}")
         if entry is None:
             return False, None
-        if entry[:-1] == _content(request):
-            return True, entry[-1]
+        if entry[0] == hash(_content(request)):
+            return True, _response(entry)
         return True, None
 
     def response_for(self, terminal_id: str, stan: str, date: dt.date) -> tuple[Kind, Response] | None:
         """Return the kind of request ``terminal_id`` sent with ``stan`` on local ``date``
         and the response it got, if kept."""
-        entry = self._entries.get((terminal_id, stan, date))
+        day = self._days.get(date)
+        entry = None if day is None else day.get(f"{terminal_id}\x1f{stan}")
         if entry is None:
             return None
-        return entry[0], entry[-1]
+        return entry[1], _response(entry)
 
     def remember(self, request: Request, response: Response, key: tuple | None = None) -> None:
         """Keep ``response`` for retransmissions of ``request`` (``key`` as in :meth:`lookup`)."""
         if not request.terminal_id or not request.stan:
             return
-        if key is None:
-            key = request.duplicate_key()
-        self._entries[key] = (
+        terminal_id, stan, date = request.duplicate_key() if key is None else key
+        day = self._days.get(date)
+        if day is None:
+            day = self._days[date] = {}
+        authorization_id = response.authorization_id
+        approval_code = response.approval_code
+        if approval_code == authorization_id[-6:]:
+            approval_code = None
+        day[f"{terminal_id}\x1f{stan}"] = (
+            hash(_content(request)),
             request.kind,
-            request.channel,
-            request.pan,
-            request.amount,
-            request.currency,
-            request.merchant_id,
-            request.account,
-            request.to_account,
-            request.to_account_number,
-            request.original_authorization_id,
-            request.original_stan,
-            response,
+            response.code,
+            response.reason,
+            authorization_id,
+            response.account,
+            response.amount,
+            response.discount,
+            response.balance,
+            response.available,
+            response.arpc,
+            approval_code,
+            _pack_ids(response.transfer_ids),
+            response.trace,
         )
-        date = key[2]
         if date is not None and (self._newest_date is None or date > self._newest_date):
             self._newest_date = date
             self._prune(date)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return sum(len(day) for day in self._days.values())
 
     def _prune(self, today: dt.date) -> None:
         oldest = today - dt.timedelta(days=1)
-        stale = [key for key in self._entries if key[2] is not None and key[2] < oldest]
-        for key in stale:
-            del self._entries[key]
+        for date in [date for date in self._days if date is not None and date < oldest]:
+            del self._days[date]
+
+
+def _response(entry: tuple) -> Response:
+    """Build the response that :meth:`DuplicateCache.remember` kept in ``entry``."""
+    (_, _, code, reason, authorization_id, account, amount, discount, balance, available, arpc,
+     approval_code, transfer_ids, trace) = entry
+    return Response(
+        code, reason, authorization_id, account, amount, discount, balance, available, arpc,
+        authorization_id[-6:] if approval_code is None else approval_code, _unpack_ids(transfer_ids), trace,
+    )
+
+
+def _pack_ids(transfer_ids: tuple[int, ...]) -> int | tuple[int, ...]:
+    """Return 1 to 3 consecutive transfer ids (a purchase's hold, post and discount) as one int.
+
+    The int is the first id times 4 plus the count: about 30 bytes instead of a
+    tuple of ints (about 120).
+    """
+    count = len(transfer_ids)
+    if 1 <= count <= 3:
+        first = transfer_ids[0]
+        if type(first) is int and first >= 0 and transfer_ids == tuple(range(first, first + count)):
+            return first << 2 | count
+    return transfer_ids
+
+
+def _unpack_ids(packed: int | tuple[int, ...]) -> tuple[int, ...]:
+    if type(packed) is int:
+        first = packed >> 2
+        return tuple(range(first, first + (packed & 3)))
+    return packed
 
 
 def _content(request: Request) -> tuple:
-    # The same fields, in the same order, as an entry of DuplicateCache.remember.
+    # What must match for a request to be a retransmission of the first one with its key.
     return (
         request.kind,
         request.channel,
