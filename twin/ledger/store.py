@@ -187,6 +187,9 @@ def _plain(columns: tuple[str, ...]) -> operator.attrgetter:
 
 
 _account_row = _plain(ACCOUNT_COLUMNS)
+#: The account fields that change after an account is created, then its id.
+_ACCOUNT_STATE = ACCOUNT_COLUMNS[5:]
+_account_state = _plain((*_ACCOUNT_STATE, "id"))
 _transfer_row = _plain(TRANSFER_COLUMNS)
 
 
@@ -296,7 +299,7 @@ class SQLiteStore:
         Transfers come first in commit order, then the chunks; the account rows
         record the last chunk of the group as the one their sums include.
         """
-        account_rows = [_account_row(account) for account in accounts]
+        accounts = list(accounts)
         position = self._last_position + len(chunks)
         next_seq = self._next_seq
         with self._transaction():
@@ -319,8 +322,8 @@ class SQLiteStore:
                 chunk.first_seq = next_seq
                 next_seq += len(chunk)
                 self._write_chunk(chunk)
-            if account_rows:
-                self._write_accounts(account_rows, position)
+            if accounts:
+                self._update_accounts(accounts, position)
             if failures:
                 self._db.executemany(
                     f"INSERT OR IGNORE INTO failed ({', '.join(TRANSFER_COLUMNS)}, result) "
@@ -531,6 +534,21 @@ class SQLiteStore:
             f"VALUES ({', '.join('?' * 18)})",
             (chunk.position, chunk.first_seq, len(chunk), chunk.debit_account_id, chunk.code.value, chunk.batch_id, *encoded),
         )
+
+    def _update_accounts(self, accounts: list[Account], position: int) -> None:
+        """Write the changing fields of accounts already stored, or whole rows when one is new.
+
+        An account's identity never changes, and updating 16 columns costs less
+        than an insert that turns into an update.
+        """
+        before = self._db.total_changes
+        self._db.executemany(
+            f"UPDATE accounts SET {', '.join(f'{name} = ?' for name in _ACCOUNT_STATE)}, "
+            f"log_position = {int(position)} WHERE id = ?",
+            [_account_state(account) for account in accounts],
+        )
+        if self._db.total_changes - before != len(accounts):
+            self._write_accounts([_account_row(account) for account in accounts], position)
 
     def _write_accounts(self, rows: list[tuple], position: int) -> None:
         self._db.executemany(
