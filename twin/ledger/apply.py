@@ -169,9 +169,10 @@ def apply_resolution(ledger: Ledger, record: Transfer, pending: Transfer, now: i
     credit_flags = int(credit.flags)
     if posted:
         day = local_day_index(now)
-        if debit_flags & _EARNS:
+        # Accrual only has work on the first posting of a day.
+        if debit_flags & _EARNS and debit.interest_day < day:
             interest.accrue(debit, day)
-        if credit_flags & _EARNS:
+        if credit_flags & _EARNS and credit.interest_day < day:
             interest.accrue(credit, day)
         debit.debits_posted += posted
         credit.credits_posted += posted
@@ -483,9 +484,10 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
         debit.debits_pending += amount
         credit.credits_pending += amount
     else:
-        if debit_flags & _EARNS:
+        # Accrual only has work on the first posting of a day.
+        if debit_flags & _EARNS and debit.interest_day < day:
             interest.accrue(debit, day)
-        if credit_flags & _EARNS:
+        if credit_flags & _EARNS and credit.interest_day < day:
             interest.accrue(credit, day)
         debit.debits_posted += amount
         credit.credits_posted += amount
