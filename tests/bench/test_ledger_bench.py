@@ -107,5 +107,31 @@ def test_unknown_path(tmp_path):
 
 
 def test_bench_ledger_cases(tmp_path):
-    result = bench.bench_ledger(rows=20, single=5, batched=25, repeats=1, directory=tmp_path)
-    assert set(result) == {"single", "batches", "disbursement", "disbursement_per_transfer", "target_per_second"}
+    result = bench.bench_ledger(rows=20, single=5, batched=25, repeats=1, directory=tmp_path, purchase_count=10)
+    assert set(result) == {
+        "single",
+        "batches",
+        "purchases",
+        "disbursement",
+        "disbursement_per_transfer",
+        "target_per_second",
+    }
+
+
+@pytest.fixture
+def purchases(tmp_path):
+    return bench.purchases(count=30, batch_size=8, repeats=1, directory=tmp_path)
+
+
+def test_purchases_count_both_transfers(purchases):
+    assert (purchases["transfers"], purchases["purchases"]) == (60, 30)
+
+
+def test_purchases_rate_per_purchase(purchases):
+    expected = purchases["purchases"] / purchases["median_cpu_seconds"]
+    assert purchases["purchases_per_cpu_second"] == pytest.approx(expected, rel=0.01)
+
+
+def test_dict_floor_funds_every_payer():
+    rows = [(0, 1, 2, 100), (1, 3, 2, 100)]
+    assert bench.dict_floor(rows, repeats=1)["transfers"] == 2

@@ -6,6 +6,9 @@ transfers and not the set-up of accounts:
 - ``single``: one transfer per ``create_transfers`` call, each call committed to
   SQLite before it returns (the latency-bound path of a server);
 - ``batches``: calls of 10,000 transfers, each call committed as one group;
+- ``purchases``: card purchases as the authorization core makes them: a hold
+  and its post as one linked chain per call, 500 purchases per
+  ``ledger.batch()`` and so per commit, class II limits and funds checked;
 - ``disbursement``: a union's disbursement file of N rows (one union corporate
   account to N welfare accounts) given to ``Ledger.disburse`` as numpy columns
   inside ``with ledger.batch()`` and committed as chunks in one transaction;
@@ -49,6 +52,7 @@ from twin.ledger import (
     SQLiteStore,
     Transfer,
     TransferCode,
+    TransferFlags,
     TransferResult,
 )
 from twin.ledger.store import TRANSFER_COLUMNS
@@ -58,6 +62,7 @@ __all__ = [
     "bench_ledger",
     "single_transfers",
     "batched_transfers",
+    "purchases",
     "disbursement_file",
     "dict_floor",
     "sqlite_floor",
@@ -72,6 +77,9 @@ _BANK_CASH = 1_000
 _UNION = 1_001
 _FIRST_MEMBER = 10_000
 _ROW_AMOUNT = 50_000  # 500 yuan per member, a typical festival payment
+_MERCHANT = 1_002
+_MEMBER_FUNDS = 900_000  # within a class II account's daily money in
+_PURCHASE_AMOUNT = 100
 _MEMBER_FLAGS = (
     AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS | AccountFlags.LIMITED | AccountFlags.EARNS_INTEREST
 )
@@ -83,11 +91,13 @@ def bench_ledger(
     batched: int = 100_000,
     repeats: int = 3,
     directory: str | Path | None = None,
+    purchase_count: int = 20_000,
 ) -> dict:
     """Run every case and both floors; return their figures in one dict."""
     return {
         "single": single_transfers(single, repeats, directory),
         "batches": batched_transfers(batched, 10_000, repeats, directory),
+        "purchases": purchases(purchase_count, 500, repeats, directory),
         "disbursement": disbursement_file(rows, repeats=repeats, directory=directory),
         "disbursement_per_transfer": disbursement_file(
             rows, repeats=repeats, directory=directory, path="per_transfer"
@@ -161,6 +171,58 @@ def batched_transfers(
     return result
 
 
+def purchases(
+    count: int = 20_000,
+    batch_size: int = 500,
+    repeats: int = 3,
+    directory: str | Path | None = None,
+) -> dict:
+    """Make ``count`` purchases, each a linked hold and post, committed ``batch_size`` at a time.
+
+    Each purchase is one ``create_transfers`` call, as the authorization core
+    makes it. ``transfers`` counts both transfers of each purchase, and
+    ``purchases_per_cpu_second`` gives the rate per purchase.
+    """
+    members = max(1, min(count, 1_000))
+
+    def set_up(ledger: Ledger) -> None:
+        _add_members(ledger, members, welfare=False)
+        ledger.create_accounts([Account(_MERCHANT, AccountCode.MERCHANT_SETTLEMENT, "shop")])
+        _expect_ok(
+            ledger.create_transfers(
+                [
+                    Transfer(ledger.new_id(), _BANK_CASH, _FIRST_MEMBER + index, _MEMBER_FUNDS, TransferCode.DEPOSIT)
+                    for index in range(members)
+                ]
+            )
+        )
+
+    def run(ledger: Ledger) -> None:
+        ids = ledger.reserve_ids(2 * count)
+        for start in range(0, count, batch_size):
+            with ledger.batch():
+                for index in range(start, min(start + batch_size, count)):
+                    hold_id, post_id = ids[2 * index], ids[2 * index + 1]
+                    _expect_ok(
+                        ledger.create_transfers(
+                            [
+                                Transfer(hold_id, _FIRST_MEMBER + index % members, _MERCHANT, _PURCHASE_AMOUNT,
+                                         TransferCode.PURCHASE, TransferFlags.PENDING | TransferFlags.LINKED),
+                                Transfer(post_id, 0, 0, _PURCHASE_AMOUNT, TransferCode.PURCHASE,
+                                         TransferFlags.POST_PENDING, pending_id=hold_id),
+                            ]
+                        )
+                    )
+
+    rows = [(i, _FIRST_MEMBER + i // 2 % members, _MERCHANT, _PURCHASE_AMOUNT) for i in range(2 * count)]
+    result = _case("purchases", 2 * count, repeats, directory, set_up, run, rows)
+    result["purchases"] = count
+    result["batch_size"] = batch_size
+    cpu = result["median_cpu_seconds"]
+    result["purchases_per_cpu_second"] = round(count / cpu) if cpu > 0 else 0
+    return result
+
+
 def disbursement_file(
     rows: int = 1_000_000,
     chunk: int = 10_000,
@@ -211,7 +273,9 @@ def dict_floor(rows: list[tuple[int, int, int, int]], repeats: int = 3) -> dict:
         for _, debit, credit, _ in rows:
             accounts.setdefault(debit, [0, 0])
             accounts.setdefault(credit, [0, 0])
-        accounts[rows[0][1]][1] = sum(row[3] for row in rows) if rows else 0
+        # Each paying account starts with credits for all it pays.
+        for _, debit, _, amount in rows:
+            accounts[debit][1] += amount
 
         started, cpu_started = time.perf_counter(), time.process_time()
         for _, debit, credit, amount in rows:

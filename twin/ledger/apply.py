@@ -502,9 +502,9 @@ def _move(ledger: Ledger, transfer: Transfer, now: int, undo: _Undo | None) -> T
 
 
 def _undo_counted(ledger: Ledger, original: Transfer, debit: Account, credit: Account, amount: int, day: int) -> None:
-    """Give back to the class II windows what ``original`` counted, as a reversal of ``amount`` of it undoes it.
+    """Give back to the class II windows the ``amount`` that ``original`` counted, because a reversal undoes it.
 
-    A refund gives nothing back: the purchase it returns happened.
+    Refunds do not call this, because the purchase a refund returns did happen.
     """
     counted_day = local_day_index(limits.counted_at(original, ledger._transfers))
     # The reversal's credit account paid the original; its debit account received it.

@@ -172,7 +172,10 @@ def undo_in(account: Account, amount: int, counted_day: int, day: int) -> None:
 
 
 def counted_at(original: Transfer, transfers: dict[int, Transfer]) -> int:
-    """Return when a posted transfer was counted in the class II windows: a posted hold, when it was placed."""
+    """Return the time a posted transfer was counted in the class II windows.
+
+    A post counts from the time of the hold it posts.
+    """
     if int(original.flags) & _POST_PENDING:
         pending = transfers.get(original.pending_id)
         if pending is not None:

@@ -35,6 +35,7 @@ writes the folded rows back and copies the chunked transfers into
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -190,6 +191,17 @@ _account_row = _plain(ACCOUNT_COLUMNS)
 #: The account fields that change after an account is created, then its id.
 _ACCOUNT_STATE = ACCOUNT_COLUMNS[5:]
 _account_state = _plain((*_ACCOUNT_STATE, "id"))
+
+# Statements run on every commit, built once.
+_INSERT_TRANSFER = (
+    f"INSERT INTO transfer_rows ({', '.join(TRANSFER_COLUMNS)}) VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _update_account(position: int) -> str:
+    """Return the statement that updates an account's changing fields and sets its log position."""
+    return f"UPDATE accounts SET {', '.join(f'{name} = ?' for name in _ACCOUNT_STATE)}, log_position = {int(position)} WHERE id = ?"
 _transfer_row = _plain(TRANSFER_COLUMNS)
 
 
@@ -312,10 +324,7 @@ class SQLiteStore:
                         (next_seq, *rows[0]),
                     )
                     rows = rows[1:]
-                self._db.executemany(
-                    f"INSERT INTO transfer_rows ({', '.join(TRANSFER_COLUMNS)}) VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})",
-                    rows,
-                )
+                self._db.executemany(_INSERT_TRANSFER, rows)
                 next_seq += len(transfers)
             for number, chunk in enumerate(chunks, start=self._last_position + 1):
                 chunk.position = number
@@ -542,11 +551,7 @@ class SQLiteStore:
         than an insert that turns into an update.
         """
         before = self._db.total_changes
-        self._db.executemany(
-            f"UPDATE accounts SET {', '.join(f'{name} = ?' for name in _ACCOUNT_STATE)}, "
-            f"log_position = {int(position)} WHERE id = ?",
-            [_account_state(account) for account in accounts],
-        )
+        self._db.executemany(_update_account(position), [_account_state(account) for account in accounts])
         if self._db.total_changes - before != len(accounts):
             self._write_accounts([_account_row(account) for account in accounts], position)
 
