@@ -1,5 +1,6 @@
 """The retransmission cache keeps a content hash and the response's fields, with the old behaviour."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -85,3 +86,10 @@ def test_transfer_ids_come_back(transfer_ids):
     response = Response(ResponseCode.APPROVED, "approved", "000000000017", transfer_ids=transfer_ids)
     cache.remember(request(), response)
     assert cache.lookup(request())[1].transfer_ids == transfer_ids
+
+
+def test_plain_string_kind_matches_enum():
+    cache = DuplicateCache()
+    cache.remember(request(), RESPONSES[2])
+    plain = dataclasses.replace(request(), kind="purchase")
+    assert cache.lookup(plain) == (True, RESPONSES[2])

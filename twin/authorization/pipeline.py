@@ -156,7 +156,7 @@ class AuthorizationCore:
         # 2. Retransmission.
         key = None
         if request.terminal_id and request.stan:
-            key = request.duplicate_key()
+            key = self.duplicates.key(request)
             seen, original = self.duplicates.lookup(request, key)
             if seen:
                 if original is not None:

@@ -66,20 +66,26 @@ class DuplicateCache:
         self._days: dict[dt.date | None, dict[str, tuple]] = {}
         self._newest_date: dt.date | None = None
 
+    @staticmethod
+    def key(request: Request) -> tuple[dt.date | None, str]:
+        """Return the cache's key of ``request``: its local date, and its terminal id and STAN as one string."""
+        local_time = request.local_time
+        return (local_time.date() if local_time else None, f"{request.terminal_id}\x1f{request.stan}")
+
     def lookup(self, request: Request, key: tuple | None = None) -> tuple[bool, Response | None]:
         """Return (seen, response): the first response for a retransmission, or
         (True, None) when the key was used with other content.
 
-        ``key`` is ``request.duplicate_key()`` when the caller has it already.
+        ``key`` is :meth:`key` of ``request`` when the caller has it already.
         """
-        terminal_id, stan, date = request.duplicate_key() if key is None else key
+        date, terminal_stan = self.key(request) if key is None else key
         day = self._days.get(date)
         if day is None:
             return False, None
-        entry = day.get(f"{terminal_id}\x1f{stan}")
+        entry = day.get(terminal_stan)
         if entry is None:
             return False, None
-        if entry[0] == hash(_content(request)):
+        if entry[0] == _content_hash(request):
             return True, _response(entry)
         return True, None
 
@@ -96,7 +102,7 @@ class DuplicateCache:
         """Keep ``response`` for retransmissions of ``request`` (``key`` as in :meth:`lookup`)."""
         if not request.terminal_id or not request.stan:
             return
-        terminal_id, stan, date = request.duplicate_key() if key is None else key
+        date, terminal_stan = self.key(request) if key is None else key
         day = self._days.get(date)
         if day is None:
             day = self._days[date] = {}
@@ -104,8 +110,8 @@ class DuplicateCache:
         approval_code = response.approval_code
         if approval_code == authorization_id[-6:]:
             approval_code = None
-        day[f"{terminal_id}\x1f{stan}"] = (
-            hash(_content(request)),
+        day[terminal_stan] = (
+            _content_hash(request),
             request.kind,
             response.code,
             response.reason,
@@ -150,11 +156,14 @@ def _pack_ids(transfer_ids: tuple[int, ...]) -> int | tuple[int, ...]:
     tuple of ints (about 120).
     """
     count = len(transfer_ids)
-    if 1 <= count <= 3:
-        first = transfer_ids[0]
-        if type(first) is int and first >= 0 and transfer_ids == tuple(range(first, first + count)):
-            return first << 2 | count
-    return transfer_ids
+    if not 1 <= count <= 3:
+        return transfer_ids
+    first = transfer_ids[0]
+    if type(first) is not int or first < 0 or transfer_ids[-1] != first + count - 1:
+        return transfer_ids
+    if count == 3 and transfer_ids[1] != first + 1:
+        return transfer_ids
+    return first << 2 | count
 
 
 def _unpack_ids(packed: int | tuple[int, ...]) -> tuple[int, ...]:
@@ -164,18 +173,24 @@ def _unpack_ids(packed: int | tuple[int, ...]) -> tuple[int, ...]:
     return packed
 
 
-def _content(request: Request) -> tuple:
-    # What must match for a request to be a retransmission of the first one with its key.
-    return (
-        request.kind,
-        request.channel,
-        request.pan,
-        request.amount,
-        request.currency,
-        request.merchant_id,
-        request.account,
-        request.to_account,
-        request.to_account_number,
-        request.original_authorization_id,
-        request.original_stan,
-    )
+def _content_hash(request: Request) -> int:
+    """Return the hash of what must match for a request to be a retransmission of the first.
+
+    The enum fields are hashed as their values, which is what a StrEnum member
+    equals and is faster than ``Enum.__hash__``, a Python function.
+    """
+    account, to_account = request.account, request.to_account
+    try:
+        kind, channel = request.kind._value_, request.channel._value_
+        if account is not None:
+            account = account._value_
+        if to_account is not None:
+            to_account = to_account._value_
+    except AttributeError:
+        # A field that is not an enum member, in a request no one checked.
+        kind, channel = getattr(request.kind, "_value_", request.kind), getattr(request.channel, "_value_", request.channel)
+        account, to_account = getattr(account, "_value_", account), getattr(to_account, "_value_", to_account)
+    return hash((
+        kind, channel, request.pan, request.amount, request.currency, request.merchant_id, account, to_account,
+        request.to_account_number, request.original_authorization_id, request.original_stan,
+    ))
