@@ -106,6 +106,17 @@ class DuplicateCache:
         day = self._days.get(date)
         if day is None:
             day = self._days[date] = {}
+        # Inline _pack_ids for the usual purchase (hold and post, and the discount), called per request.
+        packed = transfer_ids = response.transfer_ids
+        count = len(transfer_ids)
+        if 2 <= count <= 3:
+            first = transfer_ids[0]
+            if type(first) is int and first >= 0 and transfer_ids[-1] == first + count - 1 and (
+                count == 2 or transfer_ids[1] == first + 1
+            ):
+                packed = first << 2 | count
+        elif count == 1:
+            packed = _pack_ids(transfer_ids)
         authorization_id = response.authorization_id
         approval_code = response.approval_code
         if approval_code == authorization_id[-6:]:
@@ -123,7 +134,7 @@ class DuplicateCache:
             response.available,
             response.arpc,
             approval_code,
-            _pack_ids(response.transfer_ids),
+            packed,
             response.trace,
         )
         if date is not None and (self._newest_date is None or date > self._newest_date):
