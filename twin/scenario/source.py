@@ -24,12 +24,19 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Mark", "Issue", "Document", "YamlSyntaxError", "read_document", "display_path"]
+__all__ = ["Mark", "Issue", "Document", "YamlSyntaxError", "read_document", "display_path", "MAX_NODES", "MAX_DEPTH"]
 
 Loc = tuple[str | int, ...]
 
 _OCTAL_INT = re.compile(r"[-+]?0[0-7_]+")
 _TAG = "tag:yaml.org,2002:"
+
+#: Most values one file may hold once its aliases are expanded. A script of
+#: 10,000 steps has about 100,000, so only a file built to expand explodes past it.
+MAX_NODES = 1_000_000
+
+#: Deepest nesting of lists and mappings a file may have. Scenario files nest about 6 levels.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -128,10 +135,15 @@ def read_document(text: str) -> Document:
         raise YamlSyntaxError(Issue((), "yaml_syntax", {"detail": detail}, position)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(Issue((), "yaml_syntax", {"detail": str(error)})) from None
+    except RecursionError:
+        raise YamlSyntaxError(Issue((), "yaml_too_deep", {"limit": MAX_DEPTH})) from None
     finally:
         loader.dispose()
     builder = _Builder(loader)
-    data = builder.build(root, ()) if root is not None else None
+    try:
+        data = builder.build(root, ()) if root is not None else None
+    except RecursionError:
+        raise YamlSyntaxError(Issue((), "yaml_too_deep", {"limit": MAX_DEPTH})) from None
     return Document(data, root, builder.issues)
 
 
@@ -143,11 +155,18 @@ class _Builder:
         self.loader = loader
         self.issues: list[Issue] = []
         self.open: set[int] = set()
+        self.count = 0
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self.open:
             self.issues.append(Issue(loc, "yaml_recursive", {}, Mark.of(node)))
             return None
+        self.count += 1
+        if self.count > MAX_NODES:
+            # Aliases of aliases expand exponentially ("billion laughs"), so stop long before memory runs out.
+            raise YamlSyntaxError(Issue(loc, "yaml_too_large", {"limit": f"{MAX_NODES:,}"}, Mark.of(node)))
+        if len(loc) > MAX_DEPTH:
+            raise YamlSyntaxError(Issue((), "yaml_too_deep", {"limit": MAX_DEPTH}, Mark.of(node)))
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
