@@ -106,3 +106,19 @@ def _numeric_keys(node, prefix: str):
             yield from _numeric_keys(value, f"{path}.")
         elif isinstance(value, int | float) and prefix and not prefix.startswith(("scenario.", "series.")):
             yield path
+
+
+@pytest.mark.parametrize("bound", ["min: 0.009", "max: 0.001", "min: '1.005'"])
+def test_money_bound_with_three_decimals_rejected(bound):
+    found = problems(with_metrics(f"    flows.disbursed: {{{bound}}}\n"))
+    assert [p.code for p in found] == ["amount_too_many_decimals"]
+
+
+def test_money_bound_problem_names_the_bound():
+    found = problems(with_metrics("    summary.welfare_disbursed: {min: 0, max: 0.009}\n"))
+    assert found[0].path == "expect.metrics.summary.welfare_disbursed.max"
+
+
+def test_share_bound_with_three_decimals_accepted():
+    text = with_metrics("    coverage: {min: 0.125}\n    flows.disbursed: {min: 0.01}\n")
+    assert parse_scenario(text, "s.yaml", "en").expect.metrics

@@ -10,6 +10,8 @@
   wallet for a member, corporate for a union.
 - Script times never go back and stay inside ``start`` to ``end``;
   disbursement dates and fault windows fall inside the run.
+- Bounds of money metrics in ``expect.metrics`` are yuan with at most two
+  decimals, like every other amount.
 
 The checks read the raw data and validate each piece on its own, so one broken
 step does not hide the problems of the others.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -31,6 +34,7 @@ from twin.scenario.metric_keys import WAVE_KEYS, is_known, known_keys, normalize
 from twin.scenario.source import Issue, display_path
 from twin.scenario.steps import OF_ACTIONS, Advance, Step, StepBase
 from twin.scenario.timeline import advanced
+from twin.sim.units import unit_of
 
 __all__ = ["check_references"]
 
@@ -85,7 +89,9 @@ def check_references(data: Any) -> list[Issue]:
 
 
 def _check_metric_keys(metrics: dict[Any, Any], waves: tuple[str, ...], issues: list[Issue]) -> None:
-    for key in metrics:
+    for key, bounds in metrics.items():
+        if isinstance(key, str) and unit_of(key) == "fen" and isinstance(bounds, dict):
+            _check_money_bounds(key, bounds, issues)
         if not isinstance(key, str) or is_known(key, waves):
             continue
         options = known_keys() | {f"crowd.waves.{wave}.{name}" for wave in waves for name in WAVE_KEYS}
@@ -99,6 +105,23 @@ def _check_metric_keys(metrics: dict[Any, Any], waves: tuple[str, ...], issues: 
                 {"value": key, "guess": guess or ""},
             )
         )
+
+
+def _check_money_bounds(key: str, bounds: dict[Any, Any], issues: list[Issue]) -> None:
+    # Bounds of amounts are yuan, so they follow the two-decimal rule of every amount.
+    for side in ("min", "max"):
+        value = bounds.get(side)
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+            continue
+        try:
+            number = Decimal(repr(value) if isinstance(value, float) else str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            continue
+        exponent = number.normalize().as_tuple().exponent if number.is_finite() else 0
+        if isinstance(exponent, int) and exponent < -2:
+            issues.append(
+                Issue(("expect", "metrics", key, side), "amount_too_many_decimals", {"value": str(value)})
+            )
 
 
 def _wave_names(data: dict[str, Any]) -> tuple[str, ...]:
