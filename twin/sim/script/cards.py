@@ -135,13 +135,17 @@ class CardActions:
 
     def follow_up(self, index, step, kind: Kind, amount: int | None = None):
         original = self.runner.earlier(step.of)
-        merchant = original.detail.get("merchant", "")
+        # An original that never reached the core (the member had no card yet)
+        # names its member and merchant only in its step; the core then finds no original.
+        first = self.world.scenario.script[original.index]
+        member_id = original.detail.get("member") or first.member
+        merchant = original.detail.get("merchant") or getattr(first, "merchant", "")
         terminal = original.detail.get("terminal") or self._merchant_terminal(merchant)
         auth = self.world.core.record(original.authorization_id)
         if amount is None:
             amount = auth.amount - auth.returned if auth is not None else 0
         channel = Channel.QR if original.detail.get("channel") == "qr" else Channel.POS_CHIP
-        outcome, response = self.send(index, step, kind, channel, original.detail["member"], amount=amount,
+        outcome, response = self.send(index, step, kind, channel, member_id, amount=amount,
                                       merchant_id=merchant, original=original.authorization_id,
                                       default_terminal=terminal)
         if response is not None and response.approved and response.account is not None:
