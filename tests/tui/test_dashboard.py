@@ -190,6 +190,7 @@ def test_live_run_stays_responsive(tmp_path, demo):
     assert status_after == "‖ 运行结束 · 1x · 2020-03-01"
     assert result.failures == []
     assert (out / "metrics.json").is_file()
+    assert (out / "report.html").is_file()
 
 
 def test_leaving_live_run_interrupts_it(tmp_path, demo):
@@ -208,3 +209,4 @@ def test_leaving_live_run_interrupts_it(tmp_path, demo):
 
     assert drive(make_app(reports_dir=tmp_path / "reports"), body) == "PickerScreen"
     assert '"interrupted": true' in (out / "metrics.json").read_text(encoding="utf-8")
+    assert (out / "report.html").is_file()

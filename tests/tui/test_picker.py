@@ -126,3 +126,24 @@ def test_run_folder_target_opens_replay(reports):
 
     stack = drive(make_app(str(reports / "lifecycle_demo"), reports_dir=reports), body)
     assert stack == ["Screen", "PickerScreen", "DashboardScreen"]
+
+
+def test_run_writes_report_and_scenario_copy(tmp_path):
+    """A run started with ``r`` leaves the same files as ``twin run``: no stale report of an earlier run."""
+    folder = tmp_path / "reports" / "lifecycle_demo"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("stale", encoding="utf-8")
+
+    async def body(pilot):
+        await pilot.press("r")
+        screen = pilot.app.screen
+        for _ in range(3000):
+            if screen.state != "running":
+                break
+            await pilot.pause(0.01)
+        await settle(pilot)
+        return screen.state
+
+    assert drive(make_app(str(DEMO), reports_dir=tmp_path / "reports"), body) == "finished"
+    assert "<html" in (folder / "report.html").read_text(encoding="utf-8")
+    assert (folder / "scenario.yaml").read_bytes() == DEMO.read_bytes()

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tui.pacing import SPEEDS, RunGate, speed_label
 from tui.replay import RunFolderError, RunRecord, TraceTail
+from tui.runfolder import finish_run_folder, prepare_run_folder
 from tui.text import localize_bindings
 from tui.timeline import LiveSource, ReplaySource, Snapshot
 from tui.widgets.chart import TimeChart
@@ -44,7 +45,11 @@ MAX_REPLAY_SPEED = 100
 
 
 class DashboardScreen(Screen):
-    """Key figures, charts, branch waits and events of one run, at a simulated day."""
+    """Key figures, charts, branch waits and events of one run, at a simulated day.
+
+    A live run writes into ``out_dir`` the files ``twin run`` writes, with a
+    copy of the scenario file ``source`` when it is given.
+    """
 
     BINDINGS = [
         Binding("space", "toggle_play", "key.play"),
@@ -67,6 +72,7 @@ class DashboardScreen(Screen):
         record: RunRecord | None = None,
         scenario: Scenario | None = None,
         out_dir: Path | None = None,
+        source: Path | None = None,
         paused: bool = False,
     ) -> None:
         super().__init__()
@@ -76,6 +82,7 @@ class DashboardScreen(Screen):
         if out_dir is None and record is not None:
             out_dir = record.folder
         self.out_dir = out_dir
+        self.source = source
         self.replay = ReplaySource(record) if record is not None else None
         self.live = LiveSource(scenario.start, scenario.end) if scenario is not None else None
         self.gate = RunGate(speed=None, paused=paused) if scenario is not None else None
@@ -242,7 +249,10 @@ class DashboardScreen(Screen):
             gate.pass_day()
 
         try:
+            prepare_run_folder(self.out_dir, self.source)
             result = run_scenario(self.scenario, self.out_dir, progress=progress)
+            # Also a run left with Esc (interrupted) gets its report, as with twin run.
+            finish_run_folder(self.out_dir, self.app.lang, self.scenario)
         except Exception as error:  # the UI edge: show it, keep the app running
             log.exception("live run of %s failed", self.scenario.name)
             if not gate.cancelled:

@@ -206,7 +206,7 @@ class PickerScreen(Screen):
         if entry is None:
             return
         out_dir = self.app.reports_dir / entry.path.stem
-        self.app.push_screen(DashboardScreen(scenario=entry.scenario, out_dir=out_dir))
+        self.app.push_screen(DashboardScreen(scenario=entry.scenario, out_dir=out_dir, source=entry.path))
 
     def action_trainer(self) -> None:
         from tui.screens.trainer import TrainerScreen
