@@ -8,7 +8,9 @@
    units, and each city federation's own office union. A unit takes them from
    its home county. A unit spread over the province takes them from every
    county in proportion to what is left there, by a multivariate
-   hypergeometric draw, which never takes more than a county has.
+   hypergeometric draw, which never takes more than a county has. A unit
+   must fit its county at full scale. At a very small scale it gets only
+   what is left there, possibly no one.
 3. What remains is cut into grassroots unions with lognormal sizes (mean
    ``grassroots_mean_size``, log-scale spread ``grassroots_size_sigma``, at least
    ``grassroots_min_size``): most unions are small, a few are very large. A
@@ -84,28 +86,20 @@ def allocate_unions(
     pool = county_member_counts(params, division)
     units = _named_units(params, division)
 
-    # Named units take their members out of the county pool first.
+    # Named units take their members out of the county pool first. Whether a
+    # unit fits is judged at full scale, so that rounding at a tiny scale
+    # (a county of 0 members) shrinks the unit instead of failing.
     unit_counties: list[np.ndarray] = []
     spread_rng = streams.stream("unions/spread")
+    full_pool = county_shares(params, division) * params.members
     for unit, county in units:
+        full_pool = _take_full_scale(unit, county, full_pool)
         size = max(1, round(unit.members * params.scale))
         if county is None:
-            if pool.sum() < size:
-                raise ParamsError(
-                    "named_units",
-                    unit.name,
-                    f"at most {pool.sum()} members left in the province at scale "
-                    f"{params.scale}; raise the scale or lower the unit's members",
-                )
+            size = min(size, int(pool.sum()))
             counts = spread_rng.multivariate_hypergeometric(pool, size)
         else:
-            if pool[county.index] < size:
-                raise ParamsError(
-                    "named_units",
-                    unit.name,
-                    f"at most {pool[county.index]} members in {county.name} at scale "
-                    f"{params.scale}; raise the scale or lower the unit's members",
-                )
+            size = min(size, int(pool[county.index]))
             counts = np.zeros_like(pool)
             counts[county.index] = size
         pool = pool - counts
@@ -178,6 +172,29 @@ def _federations(params: PopulationParams, division: Divisions) -> list[Federati
     for name in params.industry_unions:
         federations.append(Federation(len(federations), name, "industry", 0, -1, -1))
     return federations
+
+
+def _take_full_scale(unit: NamedUnit, county: County | None, full_pool: np.ndarray) -> np.ndarray:
+    """Return the full-scale pool without ``unit``; raise ParamsError when the unit does not fit."""
+    if county is None:
+        left = float(full_pool.sum())
+        if unit.members > left:
+            raise ParamsError(
+                "named_units",
+                unit.name,
+                f"at most {left:,.0f} members left in the province at full scale; lower the unit's members",
+            )
+        return full_pool - unit.members * full_pool / left
+    left = float(full_pool[county.index])
+    if unit.members > left:
+        raise ParamsError(
+            "named_units",
+            unit.name,
+            f"at most {left:,.0f} members in {county.name} at full scale; lower the unit's members",
+        )
+    remaining = full_pool.copy()
+    remaining[county.index] -= unit.members
+    return remaining
 
 
 def _named_units(
