@@ -8,6 +8,7 @@ process. (Wall-clock speed is measured apart, in ``performance.json``.)
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from twin.authorization import AccountType, Kind, Request, Response
+from twin.pan import mask_pan
 
-__all__ = ["Recorder", "SERIES_KEYS", "FLOW_KEYS"]
+__all__ = ["Recorder", "SERIES_KEYS", "FLOW_KEYS", "SAMPLED_AUTHORIZATIONS_PER_DAY"]
 
 #: Daily figures kept per city and for the province. Cumulative ones are
 #: stock counts at the end of the day; the others count that day only.
@@ -64,6 +66,11 @@ FLOW_KEYS = (
 
 _CUMULATIVE = ("members", "enrolled", "cards_issued", "cards_activated")
 _MAX_TRACE_EVENTS_PER_DAY = 200
+
+#: Authorizations written to the trace per day: an even sample of the day's
+#: requests, apart from the daily cap of other events.
+SAMPLED_AUTHORIZATIONS_PER_DAY = 100
+_MASK64 = (1 << 64) - 1
 #: Card numbers gathered in a set before they are merged into the sorted array.
 _PAYING_BATCH = 65_536
 
@@ -92,6 +99,12 @@ class Recorder:
         self._trace = trace_path.open("w", encoding="utf-8") if trace_path else None
         self._trace_today = 0
         self._trace_dropped = 0
+        # The day's sample of authorizations for the trace: a heap of the
+        # SAMPLED_AUTHORIZATIONS_PER_DAY with the highest hash of their number.
+        self._sample: list[tuple[int, int, dict]] = []
+        self._sequence = 0
+        #: Whether to write a daily sample of authorizations to the trace (runs with a crowd).
+        self.sample_authorizations = False
 
     # Stocks
 
@@ -122,6 +135,8 @@ class Recorder:
         self.reasons[response.reason] += 1
         self._kinds[request.kind] += 1
         self._channels[request.channel] += 1
+        if self.sample_authorizations and self._trace is not None:
+            self._sample_authorization(city, request, response)
         if not response.approved:
             day["declined"] += 1
             self.declines[response.reason][response.code.value] += 1
@@ -228,6 +243,7 @@ class Recorder:
             self.rows.append(row)
         self.today = defaultdict(Counter)
         self.waits = defaultdict(list)
+        self._write_sample()
         self._trace_today = 0
         self.event(date, "day", summary={key: sum(self.stock[c][key] for c in cities) for key in _CUMULATIVE})
         # A live viewer reads the trace while the run goes on: hand it each whole day.
@@ -245,7 +261,42 @@ class Recorder:
         record = {"t": moment.isoformat(), "type": kind, **data}
         self._trace.write(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n")
 
+    def _sample_authorization(self, city: str, request: Request, response: Response) -> None:
+        # Bottom-k sampling on a hash of the request's number keeps an even,
+        # reproducible sample of the day without knowing the day's volume.
+        self._sequence += 1
+        if request.local_time is None:
+            return
+        priority = _mix(self._sequence)
+        if len(self._sample) >= SAMPLED_AUTHORIZATIONS_PER_DAY and priority <= self._sample[0][0]:
+            return
+        record = {
+            "t": request.local_time.isoformat(),
+            "type": "authorization",
+            "kind": request.kind.value,
+            "channel": request.channel.value,
+            "city": city,
+            "pan": mask_pan(request.pan),
+            "amount": response.amount if response.approved else request.amount,
+            "code": response.code.value,
+            "reason": response.reason,
+            "account": response.account.value if response.account is not None else None,
+        }
+        entry = (priority, self._sequence, record)
+        if len(self._sample) < SAMPLED_AUTHORIZATIONS_PER_DAY:
+            heapq.heappush(self._sample, entry)
+        else:
+            heapq.heapreplace(self._sample, entry)
+
+    def _write_sample(self) -> None:
+        if self._trace is None:
+            return
+        for _, _, record in sorted(self._sample, key=lambda entry: (entry[2]["t"], entry[1])):
+            self._trace.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._sample = []
+
     def close(self) -> None:
+        self._write_sample()
         if self._trace is not None:
             self._trace.close()
             self._trace = None
@@ -259,6 +310,14 @@ class Recorder:
             new = np.fromiter(self._paying_new, dtype=np.uint64, count=len(self._paying_new))
             self._paying = np.union1d(self._paying, new)
             self._paying_new = set()
+
+
+def _mix(number: int) -> int:
+    """Return a 64-bit hash of ``number`` (the splitmix64 finalizer), spread evenly over its range."""
+    z = (number * 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
 
 
 def _by_value(counts: Counter) -> Counter:

@@ -63,6 +63,8 @@ class Crowd:
         self.state = CrowdState(self.province, self.streams.key64("pins"))
         self._city_names = [city.name for city in self.province.division.cities]
         self._enrolments: dict[dt.date, list[np.ndarray]] = defaultdict(list)
+        # A script's steps are traced one by one, so only runs with a crowd add a sample of requests.
+        world.recorder.sample_authorizations = True
 
         self.faults = Faults(self)
         self.terminals = Terminals(self)
