@@ -1,5 +1,6 @@
 """twin ledger verify: a clean ledger, a tampered one, and paths that are not ledgers."""
 
+import os
 import sqlite3
 
 import pytest
@@ -78,3 +79,31 @@ def _tamper(path):
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = "
                            "(SELECT MIN(id) FROM accounts WHERE credits_posted > 0)")
+
+
+def test_verify_writes_nothing_beside_database(twin, run_dir):
+    """A read-only folder is enough: neither the file nor its folder change, no -wal or -shm is made."""
+    path = run_dir / "ledger.db"
+    before = (path.read_bytes(), run_dir.stat().st_mtime_ns)
+    twin("ledger", "verify", path)
+    assert path.read_bytes() == before[0]
+    assert run_dir.stat().st_mtime_ns == before[1]
+
+
+def test_verify_truncated_database_leaves_no_wal_files(twin, run_dir, tmp_path):
+    data = (run_dir / "ledger.db").read_bytes()
+    path = tmp_path / "trunc.db"
+    path.write_bytes(data[: len(data) // 2])
+    result = twin("ledger", "verify", path)
+    assert result.code == 2
+    assert sorted(p.name for p in tmp_path.glob("trunc.db*")) == ["trunc.db"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_verify_in_read_only_folder(twin, run_dir):
+    run_dir.chmod(0o555)
+    try:
+        assert twin("ledger", "verify", run_dir).code == 0
+    finally:
+        run_dir.chmod(0o755)
+

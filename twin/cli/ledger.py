@@ -1,13 +1,20 @@
 """``twin ledger verify RUN_DIR|DB``: audit a run's ledger database.
 
 Exit status: 0 when the audit finds nothing, 1 when it finds problems, 2 when
-the path is missing or is not a ledger database.
+the path is missing, unreadable or not a ledger database.
+
+The command only reads the given file, so it works in a read-only folder and
+leaves no ``-wal`` or ``-shm`` file beside it. The ledger store opens its file
+for writing (it creates missing tables and sets WAL mode), so the audit runs
+on a private copy of the database and its ``-wal`` file in a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from twin.cli.console import Console
@@ -28,11 +35,20 @@ def verify_command(args: argparse.Namespace, console: Console) -> int:
     if path is None:
         console.warn("cli.ledger.missing", path=args.path)
         return EXIT_INVALID
-    if not _is_ledger(path):
+    try:
+        with tempfile.TemporaryDirectory(prefix="twin-ledger-") as folder:
+            copy = _private_copy(path, Path(folder))
+            if copy is None or not _is_ledger(copy):
+                console.warn("cli.ledger.not_ledger", path=str(path))
+                return EXIT_INVALID
+            report = verify(copy)
+    except OSError as error:
+        console.warn("cli.ledger.unreadable", path=str(path), detail=error.strerror or type(error).__name__)
+        return EXIT_INVALID
+    except sqlite3.DatabaseError:
         console.warn("cli.ledger.not_ledger", path=str(path))
         return EXIT_INVALID
 
-    report = verify(path)
     console.say("cli.ledger.checked", path=str(path), accounts=f"{report.accounts:,}",
                 transfers=f"{report.transfers:,}", holds=f"{report.holds:,}")
     console.say("cli.ledger.totals", debits=format_amount(report.total_debits_posted, console.lang),
@@ -64,6 +80,23 @@ def ledger_path(path: Path) -> Path | None:
 # Private interface
 
 
+def _private_copy(path: Path, folder: Path) -> Path | None:
+    """Copy the database ``path`` and its ``-wal`` file into ``folder``; None when it is no SQLite file.
+
+    The header is read first, so a large file of another kind is not copied.
+    A ``-shm`` file is not copied: SQLite rebuilds it from the ``-wal`` file.
+    """
+    with path.open("rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            return None
+    copy = folder / path.name
+    shutil.copyfile(path, copy)
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file():
+        shutil.copyfile(wal, folder / wal.name)
+    return copy
+
+
 def _is_ledger(path: Path) -> bool:
     """Tell whether ``path`` is an SQLite database with the ledger's tables, opening it read-only.
 
@@ -71,9 +104,6 @@ def _is_ledger(path: Path) -> bool:
     unrelated file must be turned away before it gets there.
     """
     try:
-        with path.open("rb") as handle:
-            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-                return False
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             # ``transfers`` is a view over transfer rows and chunks since the ledger stores files as columns.
