@@ -3,17 +3,23 @@
 The keys of ``metrics.json`` are documented in ``docs/metrics.md``. It is
 written with sorted keys and no wall-clock values, so two runs of the same
 scenario and seed give the same bytes.
+
+A run writes into a staging folder beside its run folder (:func:`staging_folder`)
+and :func:`publish` moves the finished files in, so a run that fails leaves
+the earlier run as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from twin.sim.recorder import FLOW_KEYS, SERIES_KEYS, Recorder
 
-__all__ = ["build_metrics", "write_outputs", "METRICS_SCHEMA"]
+__all__ = ["build_metrics", "write_outputs", "staging_folder", "publish", "RUN_FILES", "METRICS_SCHEMA"]
 
 METRICS_SCHEMA = 1
 _SUMMED = (
@@ -32,6 +38,20 @@ _SUMMED = (
     "branch_visits",
 )
 _STOCKS = ("members", "enrolled", "cards_issued", "cards_activated")
+
+#: Every file a run writes in its folder; other files there belong to the user.
+RUN_FILES = (
+    "metrics.json",
+    "performance.json",
+    "series_city.csv",
+    "series_province.csv",
+    "trace.jsonl",
+    "ledger.db",
+    "ledger.db-wal",
+    "ledger.db-shm",
+    "scenario.yaml",
+    "report.html",
+)
 
 
 def build_metrics(*, scenario, world, recorder: Recorder, runner, audit, expectations, seed, scale, finished_at,
@@ -149,6 +169,27 @@ def write_outputs(out: Path, metrics: dict, recorder: Recorder, performance: dic
         writer.writerow(["date", *SERIES_KEYS])
         for position, date in enumerate(series["dates"]):
             writer.writerow([date, *(series["province"][key][position] for key in SERIES_KEYS)])
+
+
+def staging_folder(out: Path) -> Path:
+    """Create and return an empty hidden folder beside ``out`` for a run to write into."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Move a finished run from ``staging`` into ``out`` and remove ``staging``.
+
+    The earlier run's files are replaced (or removed when this run did not
+    write them); any other file in ``out`` is kept.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for name in RUN_FILES:
+        if not (staging / name).exists():
+            (out / name).unlink(missing_ok=True)
+    for path in staging.iterdir():
+        os.replace(path, out / path.name)
+    staging.rmdir()
 
 
 # Private interface
