@@ -20,6 +20,7 @@ from twin.ledger import TransferFlags
 from twin.money import format_yuan
 from twin.pan import mask_pan
 from twin.population.identity import mask_name
+from twin.report.labels import reason_text
 
 __all__ = [
     "tr",
@@ -52,19 +53,12 @@ def has_text(key: str) -> bool:
 def explain_reason(lang: str, reason: str, *, card_request: bool = True) -> str:
     """Explain a decision's reason in plain words, or return the reason's name if none is written.
 
-    The core's rules are explained under ``authorization.reason.<name>``, the
-    script runner's own outcomes (``application_accepted``, ``card_replaced`` ...)
-    under ``tui.outcome.<name>``. A few names are both (``card_closed`` is a
-    decline of a card request and the result of a closure), so the kind of
-    step decides which is read first.
+    The lookup is the report's (:func:`twin.report.labels.reason_text`), with the
+    TUI's longer ``tui.outcome.<name>`` sentences read first for a step that is
+    not a card request.
     """
-    keys = [f"authorization.reason.{reason}", f"tui.outcome.{reason}"]
-    if not card_request:
-        keys.reverse()
-    for key in keys:
-        if key in catalogue():
-            return t(key, lang)
-    return reason
+    first = () if card_request else ("tui.outcome.{}",)
+    return reason_text(reason, lang, card_request=card_request, first=first) or reason
 
 
 def action_label(lang: str, action: str) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from tui.session import TrainerSession
+from tui.text import explain_reason
 from tui.widgets.step_view import plan_text, report_text
 from twin.scenario.steps import Purchase, Refund, ReplaceCard, ReportLoss
 
@@ -55,3 +56,26 @@ def test_plan_shows_expectations(session):
     assert lines[0] == "#12 消费 · 2020-01-17 11:00 周五 · 尚未执行"
     assert "paid_from: welfare" in lines
     assert "balances.m1.welfare: 200.00" in lines
+
+
+def test_approved_step_names_no_rule(session):
+    lines = lines_of(session.perform(Purchase(member="m1", merchant="shop1", amount="30", pin="135790")), session)
+    assert not any(line.startswith("规则") for line in lines)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh", "✓ approved: 是"), ("en", "✓ approved: yes")])
+def test_expected_boolean_in_words(session, lang, expected):
+    step = Purchase(member="m1", merchant="shop1", amount="30", pin="135790", expect={"approved": True, "response": "00"})
+    lines = lines_of(session.perform(step), session, lang)
+    assert expected in lines
+
+
+def test_expected_response_with_meaning(session):
+    step = Purchase(member="m1", merchant="shop1", amount="30", pin="135790", expect={"response": "00"})
+    lines = lines_of(session.perform(step), session, "en")
+    assert "✓ response: 00 Approved" in lines
+
+
+@pytest.mark.parametrize("reason", ["duplicate_period", "no_card", "not_opened"])
+def test_step_reason_explained(reason):
+    assert explain_reason("zh", reason, card_request=False) != reason

@@ -24,6 +24,7 @@ from tui.text import (
     transfer_phase,
     yuan,
 )
+from twin.i18n import t
 from twin.scenario import Step
 
 __all__ = ["StepView", "report_text", "plan_text", "step_summary"]
@@ -103,9 +104,9 @@ def report_text(report: StepReport, session: TrainerSession, lang: str) -> Text:
         for result in outcome.expectations:
             mark, style = ("✓", "green") if result.ok else ("✗", "bold red")
             text.append(f"  {mark} ", style=style)
-            text.append(f"{result.field}: {_expected(result.field, result.expected)}")
+            text.append(f"{result.field}: {_expected(result.field, result.expected, lang)}")
             if not result.ok:
-                text.append(" " + tr(lang, "trainer.actual", value=_expected(result.field, result.actual)), style="red")
+                text.append(" " + tr(lang, "trainer.actual", value=_expected(result.field, result.actual, lang)), style="red")
             text.append("\n")
     return text
 
@@ -127,7 +128,7 @@ def plan_text(index: int, step: Step, session: TrainerSession, lang: str) -> Tex
         for name in ("response", "approved", "paid_from", "paid_to"):
             value = getattr(expect, name)
             if value is not None:
-                text.append(f"  {name}: {value}\n")
+                text.append(f"  {name}: {_expected(name, value, lang)}\n")
         for actor, balances in expect.balances.items():
             for account, fen in balances.given().items():
                 text.append(f"  balances.{actor}.{account}: {yuan(fen)}\n")
@@ -191,9 +192,11 @@ def _decision(report: StepReport, lang: str) -> Text:
         meaning = tr(lang, f"response.{outcome.response}") if has_text(f"response.{outcome.response}") else ""
         text.append(f"  {tr(lang, 'trainer.code')} {outcome.response} {meaning}", style="bold")
     text.append("\n")
-    text.append(f"  {tr(lang, 'trainer.rule')} ", style="dim")
-    text.append(f"{outcome.reason}", style="italic")
-    text.append(f" — {explain_reason(lang, outcome.reason, card_request=outcome.response is not None)}\n")
+    if outcome.reason != "approved":
+        # An approval broke no rule, so only a decline or a step's own result names one.
+        text.append(f"  {tr(lang, 'trainer.rule')} ", style="dim")
+        text.append(f"{outcome.reason}", style="italic")
+        text.append(f" — {explain_reason(lang, outcome.reason, card_request=outcome.response is not None)}\n")
     if report.new_pan:
         text.append(f"  {tr(lang, 'trainer.new_card')} {report.new_pan}\n", style="bold")
     if outcome.paid_from:
@@ -272,7 +275,12 @@ def _pad(value: str, width: int, *, right: bool = False) -> str:
     return fill + value if right else value + fill
 
 
-def _expected(field: str, value: object) -> str:
+def _expected(field: str, value: object, lang: str) -> str:
+    """Show an expected or actual value: yuan for balances, 是/否 for yes and no, a code with its meaning."""
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
     if field.startswith("balances.") and isinstance(value, int):
         return yuan(value)
+    if field == "response" and isinstance(value, str) and has_text(f"response.{value}"):
+        return f"{value} {tr(lang, f'response.{value}')}"
     return str(value)

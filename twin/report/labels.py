@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from twin.i18n import catalogue, t
 
-__all__ = ["metric_label", "reason_text", "code_text", "city_name", "has_message", "message_or"]
+__all__ = ["metric_label", "reason_text", "STEP_REASON_KEYS", "code_text", "city_name", "has_message", "message_or"]
 
 
 def has_message(key: str) -> bool:
@@ -26,19 +26,37 @@ def metric_label(key: str, lang: str) -> str:
     return message_or(f"report.metric.{key}", key, lang)
 
 
-def reason_text(reason: str, lang: str, *, card_request: bool = True) -> str | None:
+#: Where the catalogue explains a script step's reason, in reading order for a step that is not a card request.
+#: The issuer's answers (``card.no_card``), the bank's verdicts on a disbursement file
+#: (``disbursement.file.duplicate_period``) and the ledger's results of a cleared ride
+#: (``authorization.reason.ledger_exceeds_credits``) are written once, where they are produced.
+STEP_REASON_KEYS = (
+    "report.outcome.{}",
+    "tui.outcome.{}",
+    "devices.card.{}",
+    "devices.disbursement.file.{}",
+    "authorization.reason.{}",
+    "authorization.reason.ledger_{}",
+)
+
+
+def reason_text(reason: str, lang: str, *, card_request: bool = True, first: tuple[str, ...] = ()) -> str | None:
     """Return a sentence that explains a decline or step reason, or None when none is written.
 
     The authorization core's reasons are explained under ``authorization.reason.<name>``;
-    outcomes of script steps that are not card requests under ``report.outcome.<name>``.
-    Some names are both (``card_closed`` is a decline of a closed card and the
-    outcome of closing one), so ``card_request`` selects the catalogue.
+    outcomes of script steps that are not card requests under the keys of
+    :data:`STEP_REASON_KEYS`. Some names are both (``card_closed`` is a decline
+    of a closed card and the outcome of closing one), so ``card_request``
+    decides which is read first. ``first`` gives key patterns to try before
+    all others (the TUI reads its longer ``tui.outcome.{}`` sentences first).
     """
-    key = f"authorization.reason.{reason}" if card_request else f"report.outcome.{reason}"
-    if has_message(key):
-        return t(key, lang)
-    if reason == "approved":
-        return t("report.outcome.approved", lang)
+    order = STEP_REASON_KEYS
+    if card_request:
+        order = ("authorization.reason.{}", *order)
+    for pattern in (*first, *order):
+        key = pattern.format(reason)
+        if has_message(key):
+            return t(key, lang)
     return None
 
 

@@ -126,6 +126,11 @@ def step_place(result: dict, lang: str) -> str:
 # Private interface
 
 
+def _why(reason: object, lang: str) -> str:
+    """Explain why one member of a step was turned away (``no_card`` reads 该会员没有工会卡)."""
+    return reason_text(str(reason), lang, card_request=False) or str(reason)
+
+
 def _step_label(step: dict) -> str:
     return f"{step.get('index')} ({step['id']})" if step.get("id") else str(step.get("index", ""))
 
@@ -140,10 +145,12 @@ def _with(detail: dict, lang: str) -> str:
         if key in _DETAIL_AMOUNTS and isinstance(value, int):
             value = format_amount(value, lang)
         elif isinstance(value, list):
+            if not value:
+                continue
             value = " ".join(str(item) for item in value)
         elif isinstance(value, dict):
             if not value:
                 continue
-            value = " ".join(f"{name} ({why})" for name, why in value.items())
+            value = " ".join(f"{name} ({_why(why, lang)})" for name, why in value.items())
         parts.append(f"{message_or(f'report.detail.{key}', key, lang)}: {value}")
     return ", ".join(parts)
