@@ -71,3 +71,22 @@ def test_differences_put_summary_first():
     left = {"flows.deposit": 1, "summary.members": 1}
     right = {"flows.deposit": 2, "summary.members": 2}
     assert differences(left, right) == ["summary.members", "flows.deposit"]
+
+
+def test_compare_absent_count_reads_zero(twin, runs):
+    _edit(runs[1], lambda metrics: metrics["summary"].update(etc_tolls_unpaid=1))
+    lines = twin("compare", *runs, "--lang", "en").out.splitlines()
+    row = next(line for line in lines if line.startswith("summary.etc_tolls_unpaid"))
+    assert row.split() == ["summary.etc_tolls_unpaid", "0", "1", "+1", "—"]
+
+
+def test_compare_absent_count_equal_to_zero(twin, runs):
+    _edit(runs[1], lambda metrics: metrics["summary"].update(etc_tolls_unpaid=0))
+    assert "metrics of the two runs are the same." in twin("compare", *runs, "--lang", "en").out
+
+
+def test_compare_absent_other_figure_still_dash(twin, runs):
+    _edit(runs[1], lambda metrics: metrics["summary"].update(some_new_figure=3))
+    lines = twin("compare", *runs, "--lang", "en").out.splitlines()
+    row = next(line for line in lines if line.startswith("summary.some_new_figure"))
+    assert row.split()[1] == "—"

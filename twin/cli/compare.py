@@ -4,7 +4,9 @@ Every number and yes/no value of ``metrics.json`` is compared, by its dotted
 key (``summary.coverage``, ``flows.disbursed``, ``cities.南昌市.members``),
 except the daily series, the script steps and the expectations, which the
 totals already sum up. The table gives both values, the absolute change and the
-change relative to run A. Exit status 0, or 2 when a run folder is missing.
+change relative to run A. A summary count that one run lacks reads as 0, as
+in ``docs/metrics.md``: the engine adds a count only once it counted something.
+Exit status 0, or 2 when a run folder is missing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from twin.cli.console import Console
 from twin.cli.exits import EXIT_INVALID, EXIT_OK
 from twin.i18n import t
 from twin.report.units import format_value, unit_of
+from twin.scenario.metric_keys import is_count, normalize
 
 __all__ = ["compare_command", "flatten", "differences"]
 
@@ -41,6 +44,7 @@ def compare_command(args: argparse.Namespace, console: Console) -> int:
                     seed=scenario.get("seed", ""), scale=scenario.get("scale", ""))
 
     left, right = flatten(first), flatten(second)
+    _fill_counts(left, right)
     changed = differences(left, right)
     if not changed:
         console.say("cli.compare.same", count=len(left))
@@ -85,6 +89,14 @@ def differences(left: dict[str, Value], right: dict[str, Value]) -> list[str]:
 
 
 # Private interface
+
+
+def _fill_counts(left: dict[str, Value], right: dict[str, Value]) -> None:
+    """Give each run a 0 for a summary count that only the other run has."""
+    for key in set(left) ^ set(right):
+        if key.startswith("summary.") and is_count(normalize(key)):
+            left.setdefault(key, 0)
+            right.setdefault(key, 0)
 
 
 def _read_metrics(path: Path, console: Console) -> dict | None:
