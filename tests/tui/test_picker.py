@@ -44,9 +44,21 @@ def test_selects_given_scenario(tmp_path):
         return shown(pilot.app.screen.query_one("#details", Static))
 
     details = drive(make_app(str(DEMO), reports_dir=tmp_path), body)
-    assert details.startswith("lifecycle-demo\n文件: lifecycle_demo.yaml\n一名会员的工会会员服务卡全生命周期")
+    assert details.startswith("lifecycle-demo\n文件：lifecycle_demo.yaml\n一名会员的工会会员服务卡全生命周期")
     assert "角色：工会 1 · 会员 2 · 商户 3 · 网点 1" in details
     assert "脚本：54 步" in details
+
+
+def test_english_details_have_no_plural_errors(tmp_path):
+    folder = scenarios_with_broken(tmp_path)
+
+    async def body(pilot):
+        return shown(pilot.app.screen.query_one("#details", Static))
+
+    broken = drive(make_app(str(folder / "broken.yaml"), "en", reports_dir=tmp_path, scenarios_dir=folder), body)
+    valid = drive(make_app(str(DEMO), "en", reports_dir=tmp_path), body)
+    assert "problems in the file: 1" in broken
+    assert "Actors: unions 1 · members 2 · merchants 3 · branches 1" in valid
 
 
 def test_problems_shown_with_line(tmp_path):

@@ -150,7 +150,7 @@ class PickerScreen(Screen):
         tr, lang = self.app.tr, self.app.lang
         text = Text()
         text.append(entry.title + "\n", style="bold")
-        text.append(f"{tr('picker.file')}: {entry.path.name}\n", style="dim")
+        text.append(tr("picker.file", name=entry.path.name) + "\n", style="dim")
         if not entry.ok:
             text.append(tr("picker.invalid", count=len(entry.problems)) + "\n", style="bold red")
             for problem in entry.problems:
@@ -163,9 +163,9 @@ class PickerScreen(Screen):
         scenario = entry.scenario
         actors = scenario.actors
         text.append(scenario.description + "\n\n")
-        text.append(f"{tr('picker.period')}: {moment_text(lang, scenario.start)} → {moment_text(lang, scenario.end)}\n")
+        text.append(tr("picker.period", start=moment_text(lang, scenario.start), end=moment_text(lang, scenario.end)) + "\n")
         scale = scenario.province.scale
-        text.append(f"{tr('picker.scale')}: {scale:g}" + (f"  ({tr('picker.no_crowd')})" if scale == 0 else "") + "\n")
+        text.append(tr("picker.scale", scale=f"{scale:g}") + ("  " + tr("picker.no_crowd") if scale == 0 else "") + "\n")
         text.append(
             tr(
                 "picker.actors",
@@ -186,9 +186,9 @@ class PickerScreen(Screen):
         tr = self.app.tr
         text = Text()
         text.append(run.name + "\n", style="bold")
-        text.append(f"{tr('picker.folder')}: {_shown_folder(run.path)}\n", style="dim")
+        text.append(tr("picker.folder", path=_shown_folder(run.path)) + "\n", style="dim")
         text.append(run.description + "\n\n")
-        text.append(f"{tr('picker.finished_at')}: {run.finished_at[:16].replace('T', ' ')}\n")
+        text.append(tr("picker.finished_at", moment=run.finished_at[:16].replace("T", " ")) + "\n")
         if run.interrupted:
             text.append(tr("picker.interrupted") + "\n", style="yellow")
         return text
