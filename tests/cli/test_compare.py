@@ -90,3 +90,16 @@ def test_compare_absent_other_figure_still_dash(twin, runs):
     lines = twin("compare", *runs, "--lang", "en").out.splitlines()
     row = next(line for line in lines if line.startswith("summary.some_new_figure"))
     assert row.split()[1] == "—"
+
+
+def test_compare_binary_file_says_not_utf8(twin, runs, tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"\xb0\xff\x00")
+    result = twin("compare", runs[0], path)
+    assert "文件不是 UTF-8 编码；请把它另存为 UTF-8" in result.err
+
+
+def test_compare_binary_file_hides_codec_text(twin, runs, tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"\xb0\xff\x00")
+    assert "codec" not in twin("compare", runs[0], path).err

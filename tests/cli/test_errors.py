@@ -42,7 +42,7 @@ def test_missing_file_exits_two(twin, tmp_path):
 def test_missing_file_message(twin, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = twin("run", "nope.yaml", "--lang", "en")
-    assert result.err.startswith("nope.yaml: cannot read the file nope.yaml (No such file or directory)")
+    assert result.err.startswith("nope.yaml: the file nope.yaml does not exist; check the path")
 
 
 @pytest.mark.parametrize("value", ["abc", "-0.1", "2", "nan"])

@@ -66,3 +66,14 @@ def test_report_rewrites_in_english(twin, small, tmp_path):
 
 def test_report_without_run_exits_two(twin, tmp_path):
     assert twin("report", tmp_path).code == 2
+
+
+def test_report_on_bad_json_in_chinese(twin, tmp_path):
+    (tmp_path / "metrics.json").write_text("{\n", encoding="utf-8")
+    result = twin("report", tmp_path)
+    assert "第 2 行第 1 列不是有效的 JSON" in result.err
+
+
+def test_report_on_bad_json_has_no_english(twin, tmp_path):
+    (tmp_path / "metrics.json").write_text("{\n", encoding="utf-8")
+    assert "not valid JSON" not in twin("report", tmp_path).err

@@ -203,7 +203,33 @@ def test_problem_fields():
 def test_missing_file_is_a_problem(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(tmp_path / "none.yaml", "en")
-    assert caught.value.problems[0].code == "file_unreadable"
+    assert caught.value.problems[0].code == "file_not_found"
+
+
+def _file_problem(path) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, "zh")
+    return str(caught.value.problems[0])
+
+
+def test_non_utf8_file_says_save_as_utf8(tmp_path):
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("name: 测试\n".encode("gbk"))
+    assert _file_problem(path).endswith("不是 UTF-8 编码；用编辑器把文件另存为 UTF-8 编码")
+
+
+def test_folder_problem_in_chinese(tmp_path):
+    assert "Is a directory" not in _file_problem(tmp_path)
+
+
+def test_folder_problem_says_folder(tmp_path):
+    assert "是目录，不是文件" in _file_problem(tmp_path)
+
+
+def test_empty_file_says_empty(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    assert "是空的；" in _file_problem(path)
 
 
 def test_top_level_list_rejected():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from twin.cli.console import Console
 from twin.cli.exits import EXIT_INVALID, EXIT_OK
+from twin.cli.problems import read_error_text
 from twin.i18n import t
 from twin.report.units import format_value, unit_of
 from twin.scenario.metric_keys import is_count, normalize
@@ -107,10 +108,10 @@ def _read_metrics(path: Path, console: Console) -> dict | None:
         console.warn("cli.run_dir.missing", path=str(path))
         return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        console.warn("cli.run_dir.invalid", path=str(path), detail=str(error))
+        console.warn("cli.run_dir.invalid", path=str(path), detail=read_error_text(error, console.lang))
         return None
     if not isinstance(metrics, dict):
-        console.warn("cli.run_dir.invalid", path=str(path), detail="not a JSON object")
+        console.warn("cli.run_dir.invalid", path=str(path), detail=t("cli.file.not_run_metrics", console.lang))
         return None
     return metrics
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from twin.cli.console import Console
 from twin.cli.exits import EXIT_INVALID, EXIT_OK
-from twin.cli.problems import print_scenario_problems
+from twin.cli.problems import print_scenario_problems, read_error_text
 from twin.report import write_report
 from twin.scenario import ScenarioError, load_scenario, scenario_json_schema
 
@@ -52,8 +52,8 @@ def report_command(args: argparse.Namespace, console: Console) -> int:
         return EXIT_INVALID
     try:
         path = write_report(folder, lang=console.lang)
-    except ValueError as error:
-        console.warn("cli.run_dir.invalid", path=str(folder), detail=str(error))
+    except (OSError, ValueError) as error:
+        console.warn("cli.run_dir.invalid", path=str(folder), detail=read_error_text(error, console.lang))
         return EXIT_INVALID
     console.say("cli.report.written", file=str(path))
     return EXIT_OK

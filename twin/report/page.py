@@ -21,7 +21,7 @@ from twin.i18n import t
 from twin.report import adoption, authorizations, counts, flows, outcomes, overview
 from twin.report.html import Markup, text
 
-__all__ = ["ReportInput", "load_run", "render_report", "write_report", "REPORT_FILE"]
+__all__ = ["ReportInput", "load_run", "render_report", "write_report", "REPORT_FILE", "NotRunMetricsError"]
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +57,25 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
 )
 
 
+class NotRunMetricsError(ValueError):
+    """A ``metrics.json`` that is JSON but not the metrics of a run (no ``summary`` object)."""
+
+
 def load_run(run_dir: Path | str, scenario: object | None = None) -> ReportInput:
     """Read a run folder's ``metrics.json``, ``performance.json`` and ``scenario.yaml`` copy.
 
-    Raises :class:`FileNotFoundError` when ``metrics.json`` is missing and
-    :class:`ValueError` when it is not JSON. A missing ``performance.json`` or an
-    unreadable scenario copy only leaves their parts out of the report.
+    Raises :class:`FileNotFoundError` (an :class:`OSError`) when ``metrics.json``
+    is missing, :class:`UnicodeDecodeError` or :class:`json.JSONDecodeError` when
+    it is not JSON in UTF-8, and :class:`NotRunMetricsError` when it is JSON without
+    a run's ``summary``; all but the first are a :class:`ValueError`. A missing
+    ``performance.json`` or an unreadable scenario copy only leaves their parts
+    out of the report.
     """
     folder = Path(run_dir)
     metrics_path = folder / "metrics.json"
-    try:
-        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{metrics_path}: not valid JSON ({error.msg}, line {error.lineno})") from None
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     if not isinstance(metrics, dict) or "summary" not in metrics:
-        raise ValueError(f"{metrics_path}: not the metrics of a run (no 'summary' key)")
+        raise NotRunMetricsError(f"{metrics_path}: not the metrics of a run (no 'summary' key)")
     performance = _read_optional_json(folder / "performance.json")
     if scenario is None and (folder / "scenario.yaml").is_file():
         scenario = _read_scenario(folder / "scenario.yaml")

@@ -38,7 +38,7 @@ def load_scenario(path: str | Path, lang: str | None = None) -> Scenario:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        issue = Issue((), "file_unreadable", {"value": name, "detail": _reason(error)})
+        issue = Issue((), _unreadable_code(error), {"value": name, "detail": _reason(error)})
         raise ScenarioError(name, [to_problem(issue, None, name, lang)]) from None
     return parse_scenario(text, name, lang)
 
@@ -53,7 +53,9 @@ def parse_scenario(text: str, file: str = "<scenario>", lang: str | None = None)
     issues = list(document.issues)
     scenario: Scenario | None = None
     data: Any = document.data
-    if not isinstance(data, dict):
+    if document.root is None:
+        issues.append(Issue((), "file_empty", {"value": file}))
+    elif not isinstance(data, dict):
         issues.append(
             Issue(
                 (),
@@ -83,6 +85,19 @@ def _sorted(issues: list[Issue], document: Document, file: str, lang: str | None
     problems = [to_problem(issue, document, file, lang) for issue in issues]
     order = {id(problem): position for position, problem in enumerate(problems)}
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, order[id(p)]))
+
+
+def _unreadable_code(error: Exception) -> str:
+    """Name the problem of a file that cannot be read, so its message and fix are in the user's language."""
+    if isinstance(error, UnicodeDecodeError):
+        return "file_not_utf8"
+    if isinstance(error, IsADirectoryError):
+        return "file_is_directory"
+    if isinstance(error, FileNotFoundError):
+        return "file_not_found"
+    if isinstance(error, PermissionError):
+        return "file_no_permission"
+    return "file_unreadable"
 
 
 def _reason(error: Exception) -> str:
