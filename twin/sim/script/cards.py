@@ -137,7 +137,7 @@ class CardActions:
         original = self.runner.earlier(step.of)
         # An original that never reached the core (the member had no card yet)
         # names its member and merchant only in its step; the core then finds no original.
-        first = self.world.scenario.script[original.index]
+        first = self.runner.steps[original.index]
         member_id = original.detail.get("member") or first.member
         merchant = original.detail.get("merchant") or getattr(first, "merchant", "")
         terminal = original.detail.get("terminal") or self._merchant_terminal(merchant)

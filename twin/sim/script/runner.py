@@ -34,6 +34,8 @@ class ScriptRunner:
         self.world = world
         self.outcomes: list[StepOutcome] = []
         self.by_id: dict[str, StepOutcome] = {}
+        #: Each performed step by its index, for follow-ups whose original has no outcome detail.
+        self.steps: dict[int, Step] = {}
         self.cards = CardActions(self)
         self.admin = AdminActions(self)
         self.on_step = on_step
@@ -85,6 +87,7 @@ class ScriptRunner:
 
     def perform(self, index: int, step: Step) -> StepOutcome:
         """Carry out one step now and check its expectations."""
+        self.steps[index] = step
         if self._at_closed_branch(step):
             outcome = self.outcome(index, step, False, "branch_closed")
         else:
