@@ -27,8 +27,8 @@ def metric_label(key: str, lang: str) -> str:
 
 
 #: Where the catalogue explains a script step's reason, in reading order for a step that is not a card request.
-#: The issuer's answers (``card.no_card``), the bank's verdicts on a disbursement file
-#: (``disbursement.file.duplicate_period``) and the ledger's results of a cleared ride
+#: The issuer's results (``devices.card.no_card``), the bank's results for a disbursement file
+#: (``devices.disbursement.file.duplicate_period``) and the ledger's results of a cleared ride
 #: (``authorization.reason.ledger_exceeds_credits``) are written once, where they are produced.
 STEP_REASON_KEYS = (
     "report.outcome.{}",
