@@ -22,7 +22,7 @@ def test_run_tiny_scale_exits_two(twin, small, tmp_path):
 
 def test_run_tiny_scale_names_smallest(twin, small, tmp_path):
     result = twin("run", small, "--out", tmp_path / "run", "--scale", TOO_SMALL, "--lang", "en")
-    assert "1.2e-07" in result.err
+    assert "1.3e-07" in result.err
 
 
 def test_run_tiny_scale_in_chinese(twin, small, tmp_path):

@@ -30,6 +30,7 @@ from twin.report import write_report
 from twin.report.outcomes import step_place
 from twin.report.units import format_expected, format_outcome
 from twin.scenario import Scenario, ScenarioError, load_scenario
+from twin.scenario.province import smallest_scale
 from twin.sim.engine import RunResult, run_scenario
 from twin.sim.outputs import publish, staging_folder
 from twin.sim.scenario_copy import write_scenario_copy
@@ -103,7 +104,7 @@ def _population_invalid(error: ParamsError, scenario: Scenario, console: Console
     members = scenario.province.population.members
     if error.field == "scale" and members > 0:
         console.warn("cli.run.scale_too_small", scale=f"{error.value:g}", members=f"{members:,}",
-                     smallest=f"{1 / members:.2g}")
+                     smallest=f"{smallest_scale(members):g}")
     else:
         console.warn("cli.run.population_invalid", field=error.field, value=str(error.value),
                      expected=error.expected)

@@ -31,6 +31,7 @@ from twin.scenario.fields import LocalDate, LocalDateTime
 from twin.scenario.geography import county_city
 from twin.scenario.hints import closest
 from twin.scenario.metric_keys import WAVE_KEYS, is_known, known_keys, normalize
+from twin.scenario.province import Population, smallest_scale
 from twin.scenario.source import Issue, display_path
 from twin.scenario.steps import OF_ACTIONS, Advance, Step, StepBase
 from twin.scenario.timeline import advanced
@@ -81,6 +82,7 @@ def check_references(data: Any) -> list[Issue]:
         _check_balances(("expect", "balances"), expect["balances"], kinds, issues)
     if isinstance(expect, dict) and isinstance(expect.get("metrics"), dict):
         _check_metric_keys(expect["metrics"], _wave_names(data), issues)
+    _check_scales(data, issues)
     _check_plan(data, kinds, start, end, issues)
     return issues
 
@@ -122,6 +124,20 @@ def _check_money_bounds(key: str, bounds: dict[Any, Any], issues: list[Issue]) -
             issues.append(
                 Issue(("expect", "metrics", key, side), "amount_too_many_decimals", {"value": str(value)})
             )
+
+
+def _check_scales(data: dict[str, Any], issues: list[Issue]) -> None:
+    province = data.get("province")
+    if not isinstance(province, dict):
+        return
+    members = _dig(data, "province", "population", "members")
+    if not isinstance(members, int) or isinstance(members, bool):
+        members = Population.model_fields["members"].default
+    for name in ("scale", "regression_scale"):
+        scale = province.get(name)
+        if isinstance(scale, int | float | Decimal) and not isinstance(scale, bool) and 0 < scale * members < 1:
+            values = {"value": f"{float(scale):g}", "members": f"{members:,}", "smallest": f"{smallest_scale(members):g}"}
+            issues.append(Issue(("province", name), "scale_too_small", values))
 
 
 def _wave_names(data: dict[str, Any]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ and every one can be set in the scenario file.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -234,3 +235,10 @@ class Province(ScenarioModel):
 
     merchants: MerchantParameters = Field(default_factory=MerchantParameters)
     """Merchants and campaigns."""
+
+
+def smallest_scale(members: int) -> float:
+    """Return the smallest scale, rounded up to two significant digits, that draws at least one of ``members``."""
+    exact = 1 / members
+    step = 10 ** (math.floor(math.log10(exact)) - 1)
+    return round(math.ceil(exact / step) * step, 12)
