@@ -136,10 +136,11 @@ def _read_optional_json(path: Path) -> dict | None:
 
 
 def _read_scenario(path: Path) -> object | None:
-    from twin.scenario import ScenarioError, load_scenario
+    from twin.scenario import ScenarioError
+    from twin.sim.scenario_copy import read_scenario_copy
 
     try:
-        return load_scenario(path)
+        return read_scenario_copy(path)
     except ScenarioError as error:
         log.warning("%s left out of the report: %d problems", path, len(error.problems))
         return None
