@@ -1,6 +1,7 @@
 """The files of a run started from the terminal UI, the same as ``twin run`` leaves.
 
-Before the run, the folder gets a copy of the scenario file and loses the
+Before the run, the folder gets a copy of the scenario file with its PINs
+masked (:func:`twin.sim.scenario_copy.write_scenario_copy`) and loses the
 report of the last run, so a run that fails half way never leaves a report
 that describes another run. After the run, finished or left with Esc, the
 report is written with :func:`twin.report.write_report`, as ``twin run`` does.
@@ -9,12 +10,12 @@ report is written with :func:`twin.report.write_report`, as ``twin run`` does.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 from twin.report import write_report
 from twin.report.page import REPORT_FILE
 from twin.scenario import Scenario
+from twin.sim.scenario_copy import write_scenario_copy
 
 __all__ = ["prepare_run_folder", "finish_run_folder", "SCENARIO_COPY"]
 
@@ -25,7 +26,7 @@ SCENARIO_COPY = "scenario.yaml"
 
 
 def prepare_run_folder(out: Path, source: Path | None) -> None:
-    """Create ``out``, remove its last report, and copy the scenario file ``source`` into it.
+    """Create ``out``, remove its last report, and copy the scenario file ``source`` into it with PINs masked.
 
     Raises :class:`OSError` when the folder cannot be written.
     """
@@ -35,7 +36,7 @@ def prepare_run_folder(out: Path, source: Path | None) -> None:
         return
     copy = out / SCENARIO_COPY
     if not (copy.exists() and copy.samefile(source)):
-        shutil.copyfile(source, copy)
+        write_scenario_copy(source, copy)
 
 
 def finish_run_folder(out: Path, lang: str, scenario: Scenario) -> Path:
