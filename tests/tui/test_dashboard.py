@@ -210,3 +210,4 @@ def test_leaving_live_run_interrupts_it(tmp_path, demo):
     assert drive(make_app(reports_dir=tmp_path / "reports"), body) == "PickerScreen"
     assert '"interrupted": true' in (out / "metrics.json").read_text(encoding="utf-8")
     assert (out / "report.html").is_file()
+    assert list(out.parent.glob(".*.partial")) == []

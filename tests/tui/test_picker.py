@@ -160,3 +160,4 @@ def test_run_writes_report_and_scenario_copy(tmp_path):
     assert "<html" in (folder / "report.html").read_text(encoding="utf-8")
     assert (folder / "scenario.yaml").is_file()
     assert "135790" not in (folder / "scenario.yaml").read_text(encoding="utf-8")
+    assert list(folder.parent.glob(".*.partial")) == []

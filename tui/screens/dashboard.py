@@ -25,7 +25,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tui.pacing import SPEEDS, RunGate, speed_label
 from tui.replay import RunFolderError, RunRecord, TraceTail
-from tui.runfolder import finish_run_folder, prepare_run_folder
+from tui.runfolder import discard_staging, finish_run_folder, start_run_folder
 from tui.text import localize_bindings
 from tui.timeline import LiveSource, ReplaySource, Snapshot
 from tui.widgets.chart import TimeChart
@@ -248,13 +248,18 @@ class DashboardScreen(Screen):
                 self.app.call_from_thread(self._live_day, report)
             gate.pass_day()
 
+        staging = None
         try:
-            prepare_run_folder(self.out_dir, self.source)
-            result = run_scenario(self.scenario, self.out_dir, progress=progress)
-            # Also a run left with Esc (interrupted) gets its report, as with twin run.
-            finish_run_folder(self.out_dir, self.app.lang, self.scenario)
+            staging = start_run_folder(self.out_dir, self.source)
+            # The first day reaches the UI thread only after this, so it reads the staged trace.
+            self.tail = TraceTail(staging / "trace.jsonl")
+            result = run_scenario(self.scenario, staging, progress=progress)
+            # Also a run left with Esc (interrupted) gets its report and is moved, as with twin run.
+            finish_run_folder(staging, self.out_dir, self.app.lang, self.scenario)
         except Exception as error:  # the UI edge: show it, keep the app running
             log.exception("live run of %s failed", self.scenario.name)
+            if staging is not None:
+                discard_staging(staging)
             if not gate.cancelled:
                 self.app.call_from_thread(self._live_failed, error)
             return
@@ -283,11 +288,11 @@ class DashboardScreen(Screen):
         if failed:
             self.notify(self.app.tr("dashboard.expectations_failed", count=failed), severity="warning", timeout=10)
         else:
-            self.notify(self.app.tr("dashboard.run_finished", path=str(result.out_dir)))
+            self.notify(self.app.tr("dashboard.run_finished", path=str(self.out_dir)))
         try:
-            self.replay = ReplaySource(RunRecord.load(result.out_dir))
+            self.replay = ReplaySource(RunRecord.load(self.out_dir))
         except RunFolderError as error:
-            log.warning("cannot read back %s: %s", result.out_dir, error)
+            log.warning("cannot read back %s: %s", self.out_dir, error)
             self.notify(self.app.tr("error.run_folder", path=str(error.path), detail=error.detail), severity="error")
             return
         self.day = self.replay.days - 1
