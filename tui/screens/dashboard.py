@@ -248,6 +248,8 @@ class DashboardScreen(Screen):
                 self.app.call_from_thread(self._live_day, report)
             gate.pass_day()
 
+        # Read now: once Esc has closed the screen, it has no app to ask.
+        lang = self.app.lang
         staging = None
         try:
             staging = start_run_folder(self.out_dir, self.source)
@@ -255,7 +257,7 @@ class DashboardScreen(Screen):
             self.tail = TraceTail(staging / "trace.jsonl")
             result = run_scenario(self.scenario, staging, progress=progress)
             # Also a run left with Esc (interrupted) gets its report and is moved, as with twin run.
-            finish_run_folder(staging, self.out_dir, self.app.lang, self.scenario)
+            finish_run_folder(staging, self.out_dir, lang, self.scenario)
         except Exception as error:  # the UI edge: show it, keep the app running
             log.exception("live run of %s failed", self.scenario.name)
             if staging is not None:
