@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Select
 
 from tui.replay import TraceEvent
-from tui.text import action_label, explain_reason, masked_name, masked_pan, tr
+from tui.text import action_label, explain_reason, masked_name, masked_pan, tr, yuan
+from twin.report.labels import message_or
 
 __all__ = ["EventLog", "describe_event", "SHOWN_EVENTS"]
 
@@ -37,6 +38,8 @@ def describe_event(event: TraceEvent, lang: str) -> str:
         card_request = data.get("response") is not None
         parts.append(explain_reason(lang, str(data.get("reason", "")), card_request=card_request))
         return " · ".join(parts)
+    if event.type == "authorization":
+        return _describe_authorization(data, lang)
     if event.type == "day":
         summary = data.get("summary", {})
         return tr(
@@ -47,6 +50,25 @@ def describe_event(event: TraceEvent, lang: str) -> str:
             activated=summary.get("cards_activated", 0),
         )
     return " ".join(f"{key}={_shown(key, value)}" for key, value in sorted(data.items()))
+
+
+def _describe_authorization(data: dict, lang: str) -> str:
+    # The trace's sample of a crowd's card requests: kind, city, card, amount, account and decision.
+    parts = [
+        message_or(f"report.kind.{data.get('kind', '')}", str(data.get("kind", "")), lang),
+        message_or(f"report.channel.{data.get('channel', '')}", str(data.get("channel", "")), lang),
+        str(data.get("city", "")),
+        masked_pan(str(data.get("pan", ""))),
+    ]
+    amount = data.get("amount")
+    if isinstance(amount, int) and amount:
+        parts.append(f"{yuan(amount)} {tr(lang, 'yuan')}")
+    account = data.get("account")
+    if account:
+        parts.append(message_or(f"common.account.{account}", str(account), lang))
+    code = str(data.get("code", ""))
+    parts.append(f"{code} {explain_reason(lang, str(data.get('reason', '')))}".strip())
+    return " · ".join(part for part in parts if part)
 
 
 def _shown(key: str, value: object) -> str:
@@ -105,7 +127,7 @@ class EventLog(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(tr(self.lang, "events.time"), key="time", width=16)
-        table.add_column(tr(self.lang, "events.type"), key="type", width=6)
+        table.add_column(tr(self.lang, "events.type"), key="type", width=13)
         table.add_column(tr(self.lang, "events.what"), key="what")
 
     def show(self, events: list[TraceEvent]) -> None:
