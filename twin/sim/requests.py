@@ -14,7 +14,7 @@ from twin.authorization import AccountType, CardRecord, Channel, Kind, Request
 from twin.authorization.checks import needs_chip
 from twin.devices.card import EmulatedCard, PinPad
 
-__all__ = ["build_card_request"]
+__all__ = ["build_card_request", "reversal_of"]
 
 #: Transaction type (tag 9C) by kind, the first two digits of the ISO 8583
 #: processing code: 00 purchase, 01 cash, 03 pre-authorization, 31 balance inquiry.
@@ -62,4 +62,21 @@ def build_card_request(
         account=account,
         to_account=to_account,
         original_authorization_id=original,
+    )
+
+
+def reversal_of(original: Request, stan: str, now: dt.datetime) -> Request:
+    """Return the reversal (冲正) a terminal or the switch sends for ``original``, named by its STAN."""
+    return Request(
+        Kind.REVERSAL,
+        original.channel,
+        original.pan,
+        amount=original.amount,
+        psn=original.psn,
+        expiry=original.expiry,
+        terminal_id=original.terminal_id,
+        merchant_id=original.merchant_id,
+        stan=stan,
+        local_time=now,
+        original_stan=original.stan,
     )

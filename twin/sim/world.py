@@ -23,7 +23,6 @@ from twin.authorization import (
     CoreSettings,
     Issuer,
     IssuerSettings,
-    Kind,
     Request,
     Response,
     ResponseCode,
@@ -38,6 +37,7 @@ from twin.scenario import Scenario
 from twin.sim.clock import SimClock
 from twin.sim.faults import FaultSchedule
 from twin.sim.recorder import Recorder
+from twin.sim.requests import reversal_of
 
 __all__ = ["World", "MemberState"]
 
@@ -179,19 +179,7 @@ class World:
 
     def _send_reversal(self, original: Request, city: str) -> None:
         self._switch_stan += 1
-        reversal = Request(
-            Kind.REVERSAL,
-            original.channel,
-            original.pan,
-            amount=original.amount,
-            psn=original.psn,
-            expiry=original.expiry,
-            terminal_id=original.terminal_id,
-            merchant_id=original.merchant_id,
-            stan=f"{900_000 + self._switch_stan % 100_000:06d}",
-            local_time=self.now(),
-            original_stan=original.stan,
-        )
+        reversal = reversal_of(original, f"{900_000 + self._switch_stan % 100_000:06d}", self.now())
         self.recorder.count("reversals_sent")
         self.authorize(reversal, city)
 

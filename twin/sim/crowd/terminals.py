@@ -25,7 +25,7 @@ import numpy as np
 
 from twin.authorization import AccountType, Channel, Kind, Request, Response, ResponseCode
 from twin.devices.card import EmulatedCard, PinPad
-from twin.sim.requests import build_card_request
+from twin.sim.requests import build_card_request, reversal_of
 
 if TYPE_CHECKING:
     from twin.sim.crowd.crowd import Crowd
@@ -187,19 +187,7 @@ class Terminals:
         env = self.world.env
         recorder = self.world.recorder
         yield env.timeout(RESPONSE_TIMEOUT_SECONDS)
-        reversal = Request(
-            Kind.REVERSAL,
-            original.channel,
-            original.pan,
-            amount=original.amount,
-            psn=original.psn,
-            expiry=original.expiry,
-            terminal_id=original.terminal_id,
-            merchant_id=original.merchant_id,
-            stan=self._next_stan(original.terminal_id),
-            local_time=self.world.now(),
-            original_stan=original.stan,
-        )
+        reversal = reversal_of(original, self._next_stan(original.terminal_id), self.world.now())
         recorder.count("reversals_sent")
         while True:
             self._count_load()
