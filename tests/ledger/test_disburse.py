@@ -86,8 +86,8 @@ def stored(path) -> dict:
         store.close(checkpoint=False)
 
 
-# Most files credit each account once and use fresh ids, so the columns check
-# them; the rest repeat accounts or ids and go through the per-transfer path.
+# Most files credit each account once and use fresh ids, so the columns check them.
+# The rest repeat accounts or ids and go through the per-transfer path.
 regular_row = st.tuples(st.sampled_from(("fresh",) * 9 + ("zero",)), st.sampled_from(CREDITS), st.sampled_from(AMOUNTS))
 any_row = st.tuples(
     st.sampled_from(("fresh", "fresh", "fresh", "zero", "repeat", "used")),

@@ -93,7 +93,7 @@ class CoreMetrics:
     """Counts of the core's decisions per step, response code and reason, and step latencies.
 
     :meth:`record_request` runs once per request, so it only queues the
-    request's figures; they are counted in groups of up to ``_FOLD_AT``, and
+    request's figures. They are counted in groups of up to ``_FOLD_AT``, and
     before anything reads them.
     """
 

@@ -443,7 +443,7 @@ _MAX_ACCOUNTS = 16_384
 # On Python 3.11, reading a member from its enum class costs several times a global name.
 _TDES = Algorithm.TDES
 
-# The start and the fill of a PIN field that holds 6 digits: control digit, then length.
+# The start and the fill of a PIN field of 6 digits: control digit, then length.
 _TDES_SIX, _TDES_FILL = "06", "F" * 8
 _SM4_SIX, _SM4_FILL = "46", "A" * 8
 
@@ -456,9 +456,9 @@ _HIGH_BITS = int.from_bytes(b"\x80" * PIN_LENGTH, "big")
 def _add_digits(natural: bytes, offset: bytes) -> bytes:
     """Return natural PIN + offset, digit by digit mod 10, for two strings of 6 ASCII digits.
 
-    It works on the six digits at once, as one integer with a byte per digit:
-    each byte sum (0 to 18) stays within its byte, and a byte of 10 or more
-    reaches its high bit when 0x76 is added, which marks the bytes to take 10 from.
+    It works on the six digits at once, as one integer with a byte per digit.
+    Each byte sum (0 to 18) stays within its byte. A byte of 10 or more reaches
+    its high bit when 0x76 is added, which marks the bytes to take 10 from.
     """
     sums = int.from_bytes(natural, "big") + int.from_bytes(offset, "big") - 2 * _ZEROS
     sums -= (((sums + _TENS_PROBE) & _HIGH_BITS) >> 7) * 10

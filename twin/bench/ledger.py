@@ -232,7 +232,7 @@ def disbursement_file(
 ) -> dict:
     """Pay ``rows`` welfare accounts from one union account inside one ``ledger.batch()``.
 
-    ``path="columnar"`` gives the whole file to ``Ledger.disburse`` as columns;
+    ``path="columnar"`` gives the whole file to ``Ledger.disburse`` as columns.
     ``path="per_transfer"`` hands it to ``create_transfers`` ``chunk`` rows per
     call, as enterprise online banking did before the columnar path.
     """

@@ -169,10 +169,10 @@ def _random_fill(rng: np.random.Generator) -> bytes:
     """Return ``rng.bytes(8)``, drawn in a tenth of its time where that gives the same bytes.
 
     ``Generator.bytes`` draws two 32-bit words, and PCG64 makes them from one
-    64-bit output, low half first, unless it holds half an output from an odd
+    64-bit output, low half first, unless it kept half an output from an odd
     draw before. A raw 64-bit output in little-endian order is then the same
     8 bytes and leaves the generator where ``bytes`` would. Only the spare
-    half output, which the generator ignores while it holds none, may differ.
+    half output, which the generator ignores while it has none, may differ.
     """
     bit_generator = rng.bit_generator
     if type(bit_generator) is np.random.PCG64 and not bit_generator.state["has_uint32"]:

@@ -48,9 +48,8 @@ _DIGITS = np.uint8(ord("0"))
 class Chunk:
     """Committed transfers from one debit account, as columns in commit order.
 
-    ``position`` is the chunk's number in the log (0 until stored) and
-    ``first_seq`` the commit position of its first transfer; the others follow
-    one by one.
+    ``position`` is the chunk's number in the log (0 until stored). ``first_seq``
+    is the commit position of its first transfer, and the others follow one by one.
     """
 
     debit_account_id: int

@@ -13,10 +13,10 @@ a few blobs plus the funding account's row.
 Two things are sequential in a file. One is the funding account's money: a row that does
 not fit is rejected and leaves the money for later rows. The other is the
 class II window of a welfare account that appears twice. The money is checked
-with one sum when it covers every row, and with a few cumulative sums otherwise. A repeated
-welfare account sends the whole file through the per-transfer path, as does
-every other case that columns cannot express (see :func:`irregularity`): ids
-already used or repeated in the file, a code other than disbursement, or a
+with one sum when it covers every row, and with a few cumulative sums otherwise.
+A repeated welfare account sends the whole file through the per-transfer path.
+So does every other case that columns cannot express (see :func:`irregularity`):
+ids already used or repeated in the file, a code other than disbursement, or a
 file that crosses local midnight.
 
 Timestamps are those the per-transfer path gives when the clock does not move
@@ -194,7 +194,7 @@ def _column(name: str, values: object, kind: str) -> np.ndarray:
                 + ("take ids from Ledger.new_id()" if kind == "transfer id" else "split the amount")
             )
     if array.dtype.kind not in "iuO":
-        raise ValueError(f"disbursement batch: {name} holds {array.dtype} values; give integers (fen, ids)")
+        raise ValueError(f"disbursement batch: invalid {name} of type {array.dtype}; give integers (fen, ids)")
     return array.astype(np.int64)
 
 
@@ -355,7 +355,7 @@ def _check_debit_side(rows: _Rows, amounts: np.ndarray, debit: Account, overflow
         rows.fail(exceeds_debits, R.EXCEEDS_DEBITS)
         return
 
-    # The money does not cover every row: each row sees what earlier rows took.
+    # The money does not cover every row, so each row can use only what earlier rows left.
     if no_overflow and _fail_short_funds(rows, live, amounts, funds - used, overflows_credits, exceeds_debits):
         return
     failures: dict[TransferResult, list[int]] = {}
@@ -386,18 +386,18 @@ def _fail_short_funds(rows: _Rows, live: np.ndarray, amounts: np.ndarray, room: 
     left by the rows before it. Rows rejected for the credit side take nothing.
     """
     candidates = live[~overflows_credits[live] & ~exceeds_debits[live]]
-    taken = _take_in_order(amounts[candidates], room)
-    if taken is None:
+    fits = _take_in_order(amounts[candidates], room)
+    if fits is None:
         return False
-    accepted = candidates[taken]
+    accepted = candidates[fits]
 
     # A row of a credit account that must not exceed its debits fails on funds
     # first if the money left before it does not cover it.
     exceeding = live[exceeds_debits[live] & ~overflows_credits[live]]
-    taken_before = np.concatenate(([0], np.cumsum(amounts[accepted])))[np.searchsorted(accepted, exceeding)]
+    used_before = np.concatenate(([0], np.cumsum(amounts[accepted])))[np.searchsorted(accepted, exceeding)]
     short = np.zeros(len(rows.passing), dtype=bool)
-    short[candidates[~taken]] = True
-    short[exceeding[amounts[exceeding] > room - taken_before]] = True
+    short[candidates[~fits]] = True
+    short[exceeding[amounts[exceeding] > room - used_before]] = True
     rows.fail(overflows_credits, R.OVERFLOWS_CREDITS)
     rows.fail(short, R.EXCEEDS_CREDITS)
     rows.fail(exceeds_debits, R.EXCEEDS_DEBITS)
@@ -407,20 +407,20 @@ def _fail_short_funds(rows: _Rows, live: np.ndarray, amounts: np.ndarray, room: 
 def _take_in_order(amounts: np.ndarray, room: int, steps: int = 64) -> np.ndarray | None:
     """Return the mask of ``amounts`` that fit, each in the room the earlier ones left; None after ``steps`` steps.
 
-    Each step takes the longest run that fits and rejects the row after it; as
-    the room only shrinks, rows larger than the room left are rejected at once.
+    Each step takes the longest run that fits and rejects the row after it.
+    Because the room only shrinks, rows larger than the room left are rejected at once.
     """
-    taken = np.zeros(len(amounts), dtype=bool)
+    fits = np.zeros(len(amounts), dtype=bool)
     start = 0
     for _ in range(steps):
         rest = start + np.flatnonzero(amounts[start:] <= room)
         if not len(rest):
-            return taken
+            return fits
         sums = np.cumsum(amounts[rest])
         fitting = int(np.searchsorted(sums, room, side="right"))
-        taken[rest[:fitting]] = True
+        fits[rest[:fitting]] = True
         if fitting == len(rest):
-            return taken
+            return fits
         room -= int(sums[fitting - 1]) if fitting else 0
         start = int(rest[fitting]) + 1
     return None

@@ -368,7 +368,7 @@ class SQLiteStore:
         """Write the account rows that lag behind the chunk log, with the log folded in.
 
         Returns the number of rows whose sums changed. Reading gives the same
-        balances before and after; a checkpoint makes the ``accounts`` table
+        balances before and after. A checkpoint makes the ``accounts`` table
         exact for plain SQL readers and shortens the fold on the next open.
         The fold runs on numpy columns, by the same steps as ``Ledger.disburse``.
         """

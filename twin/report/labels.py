@@ -26,7 +26,7 @@ def metric_label(key: str, lang: str) -> str:
     return message_or(f"report.metric.{key}", key, lang)
 
 
-#: Where the catalogue explains a script step's reason, in reading order for a step that is not a card request.
+#: Catalogue prefixes that explain a script step's reason, in lookup order for a step that is not a card request.
 #: The issuer's results (``devices.card.no_card``), the bank's results for a disbursement file
 #: (``devices.disbursement.file.duplicate_period``) and the ledger's results of a cleared ride
 #: (``authorization.reason.ledger_exceeds_credits``) are written once, where they are produced.

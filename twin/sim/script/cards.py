@@ -135,8 +135,8 @@ class CardActions:
 
     def follow_up(self, index, step, kind: Kind, amount: int | None = None):
         original = self.runner.earlier(step.of)
-        # An original that never reached the core (the member had no card yet)
-        # names its member and merchant only in its step; the core then finds no original.
+        # An original that never reached the core (the member had no card yet) names its
+        # member and merchant only in its step. The core then finds no original and declines.
         first = self.runner.steps[original.index]
         member_id = original.detail.get("member") or first.member
         merchant = original.detail.get("merchant") or getattr(first, "merchant", "")
