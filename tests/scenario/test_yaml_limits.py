@@ -1,4 +1,4 @@
-"""Files built to exhaust the reader: deep nesting and exponential aliases."""
+"""Files the YAML reader cannot take: control characters, deep nesting and exponential aliases."""
 
 import pytest
 
@@ -33,3 +33,12 @@ def test_alias_expansion_rejected_at_a_line():
 def test_moderate_aliases_still_read():
     text = HEAD + 'a: &a ["x", "x"]\nb: [*a, *a]\n'
     assert codes(text) == ["extra_forbidden", "extra_forbidden"]
+
+
+def test_control_character_rejected_at_its_line():
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(HEAD + "description: a\x00b\n", "s.yaml", "en")
+    problems = caught.value.problems
+    assert [problem.code for problem in problems] == ["yaml_character"]
+    assert problems[0].line == 5
+    assert "U+0000" in problems[0].message

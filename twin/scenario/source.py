@@ -125,7 +125,14 @@ class Document:
 
 def read_document(text: str) -> Document:
     """Read ``text`` as one YAML document, or raise :class:`YamlSyntaxError`."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        # A control character such as NUL: the file is not text, or not this file.
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = f"U+{error.character:04X}"
+        raise YamlSyntaxError(Issue((), "yaml_character", {"value": character}, Mark(line, column))) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
