@@ -19,6 +19,11 @@
 4. Each county union is attached to a province industry union with probability
    ``industry_attachment_share`` (picked by ``industry_unions`` weight), else to
    its county federation, and gets an employer type drawn by ``employer_shares``.
+
+A draw of some cities only (``cities``) allocates the whole province as above
+and keeps what falls in those cities: the same members per county, the named
+units of those cities and the spread units' members there. Only the cut into
+grassroots unions differs, because it is drawn for those counties alone.
 """
 
 from __future__ import annotations
@@ -35,7 +40,14 @@ from twin.population.unions import (
     Unions,
 )
 
-__all__ = ["allocate_unions", "apportion", "county_member_counts", "county_shares", "seat_county"]
+__all__ = [
+    "allocate_unions",
+    "apportion",
+    "county_member_counts",
+    "county_shares",
+    "drawn_cities",
+    "seat_county",
+]
 
 
 def county_shares(params: PopulationParams, division: Divisions) -> np.ndarray:
@@ -56,6 +68,13 @@ def county_shares(params: PopulationParams, division: Divisions) -> np.ndarray:
 def county_member_counts(params: PopulationParams, division: Divisions) -> np.ndarray:
     """Return the number of members of each county (int64, by county index)."""
     return apportion(params.member_count, county_shares(params, division))
+
+
+def drawn_cities(params: PopulationParams, division: Divisions) -> np.ndarray:
+    """Return which cities the draw keeps (bool, by city index): ``params.cities``, or all."""
+    if not params.cities:
+        return np.ones(len(division.cities), dtype=bool)
+    return np.array([city.name in params.cities for city in division.cities])
 
 
 def apportion(total: int, shares: np.ndarray) -> np.ndarray:
@@ -104,6 +123,18 @@ def allocate_unions(
             counts[county.index] = size
         pool = pool - counts
         unit_counties.append(np.repeat(np.arange(len(pool), dtype=np.int16), counts))
+
+    # A draw of some cities keeps their part of the province and no more.
+    kept = drawn_cities(params, division)[division.county_city()]
+    if not kept.all():
+        pool = np.where(kept, pool, 0)
+        placed = [
+            (unit, county, members[kept[members]])
+            for (unit, county), members in zip(units, unit_counties, strict=True)
+            if county is None or kept[county.index]
+        ]
+        units = [(unit, county) for unit, county, _ in placed]
+        unit_counties = [members for _, _, members in placed]
 
     # The rest of each county is cut into grassroots unions.
     piece_sizes, piece_county = _cut_into_unions(params, pool, streams.stream("unions/sizes"))
@@ -285,7 +316,8 @@ def _mark_pilots(
     for index, name in grassroots.names.items():
         if name in params.pilot_units:
             grassroots.pilot[index] = True
-    missing = set(params.pilot_units) - set(grassroots.names.values())
+    named = {unit.name for unit, _ in _named_units(params, division)}
+    missing = set(params.pilot_units) - named
     if missing:
         raise ParamsError(
             "pilot_units", sorted(missing)[0], "the name of a named unit or city office union"

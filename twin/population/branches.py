@@ -9,6 +9,9 @@ There is one worker service centre per city (at the city federation) and one
 per county (at the county federation). A share of them host a CCB window that
 takes batch card applications; the centres of pilot cities and counties always
 do. A window hands its applications to the first branch of its county.
+
+A draw of some cities only (``cities``) keeps the branches and centres that
+the whole province has in those cities.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.population.allocation import apportion, county_shares, seat_county
+from twin.population.allocation import apportion, county_shares, drawn_cities, seat_county
 from twin.population.params import PopulationParams
 from twin.population.regions import Divisions
 from twin.population.streams import Streams
@@ -91,6 +94,7 @@ def build_branches(params: PopulationParams, division: Divisions, streams: Strea
     county_count = len(division.counties)
     extra = max(params.branches - county_count, 0)
     per_county = 1 + apportion(extra, county_shares(params, division))
+    per_county[~drawn_cities(params, division)[division.county_city()]] = 0
     county = np.repeat(np.arange(county_count, dtype=np.int16), per_county)
     total = len(county)
 
@@ -134,13 +138,18 @@ def build_service_centres(
     city: list[int] = []
     county: list[int] = []
     branch: list[int] = []
+    drawn = drawn_cities(params, division)
     for c in division.cities:
+        if not drawn[c.index]:
+            continue
         names.append(f"{c.name}职工服务中心")
         federation.append(federation_index[f"{c.name}总工会"])
         city.append(c.index)
         county.append(-1)
         branch.append(int(branches.in_county(seat_county(division, c.index).index)[0]))
     for c in division.counties:
+        if not drawn[c.city]:
+            continue
         city_name = division.cities[c.city].name
         names.append(f"{city_name}{c.name}职工服务中心")
         federation.append(federation_index[f"{city_name}{c.name}总工会"])

@@ -7,6 +7,9 @@ counties' members. Each merchant gets a merchant category code (MCC) drawn by
 ``mcc_shares``. A share of merchants are designated merchants, where the
 welfare account pays, and a share of the designated merchants run a CCB union
 card campaign (a discount).
+
+A draw of some cities only (``cities``) keeps the merchants that the whole
+province has in those cities.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.population.allocation import apportion, county_shares
+from twin.population.allocation import apportion, county_shares, drawn_cities
 from twin.population.params import PopulationParams
 from twin.population.regions import Divisions
 from twin.population.streams import Streams, counter_hash
@@ -101,6 +104,7 @@ def build_merchants(params: PopulationParams, division: Divisions, streams: Stre
     wanted = round(params.member_count / 10_000 * params.merchants_per_10k_members)
     city_count = len(division.cities)
     per_city = 1 + apportion(max(wanted - city_count, 0), city_shares)
+    per_city[~drawn_cities(params, division)] = 0
     city = np.repeat(np.arange(city_count, dtype=np.int8), per_city)
     total = len(city)
 

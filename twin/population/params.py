@@ -141,6 +141,9 @@ class PopulationParams:
     county_weights: dict[str, float] = field(
         default_factory=lambda: {"district": 1.5, "city": 1.2, "county": 1.0}
     )
+    #: Cities drawn (empty: every city). Each keeps what a draw of the whole
+    #: province gives it: members per county, named units, branches, merchants.
+    cities: tuple[str, ...] = ()
 
     # People
     age_bands: tuple[AgeBand, ...] = field(default_factory=_default_age_bands)
@@ -283,6 +286,9 @@ def _check_size(p: PopulationParams) -> None:
         raise ParamsError("scale", p.scale, "a factor that leaves at least one member")
     _check_weights("city_residents", p.city_residents, CENSUS_2020_RESIDENTS)
     _check_weights("county_weights", p.county_weights, COUNTY_KINDS)
+    unknown = sorted(set(p.cities) - set(CENSUS_2020_RESIDENTS))
+    if unknown:
+        raise ParamsError("cities", unknown[0], f"one of {sorted(CENSUS_2020_RESIDENTS)}")
 
 
 def _check_people(p: PopulationParams) -> None:

@@ -88,6 +88,9 @@ class Population(ScenarioModel):
     city_weights: _CityWeights = Field(default_factory=lambda: dict(CENSUS_2020_RESIDENTS))
     """Relative weight of each city when spreading members (default: 2020 census residents); normalised by the engine."""
 
+    cities: list[City] = Field(default_factory=list)
+    """Cities the run draws (empty: every city). Each keeps the members, units, branches and merchants it has in the whole province."""
+
     class_ii_share: Share = 0.8
     """Share of members whose card accounts are class II (the others are class I, without limits)."""
 

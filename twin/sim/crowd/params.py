@@ -56,6 +56,8 @@ def population_params(province: Province, scale: float, reference_date: dt.date)
     # People.
     if "city_weights" in given_fields:
         values["city_residents"] = dict(population.city_weights)
+    if population.cities:
+        values["cities"] = tuple(population.cities)
     if "class_ii_share" in given_fields:
         values["class_i_share"] = 1.0 - population.class_ii_share
     if "enrolled_share" in given_fields:
