@@ -14,7 +14,7 @@ from twin.authorization.issuer import CardRecord, CardStatus, Issuer
 from twin.authorization.requests import CNY, Channel, Kind, Request
 from twin.pan import expiry_last_day, is_luhn_valid
 
-__all__ = ["check_format", "check_card_status", "check_chip", "check_pin", "needs_pin", "needs_chip"]
+__all__ = ["check_format", "check_card_status", "check_chip", "check_pin", "needs_pin", "needs_chip", "chip_needed"]
 
 Decline = tuple[C, str]
 
@@ -51,6 +51,11 @@ _LOST, _REPLACED, _CLOSED, _INACTIVE = CardStatus.LOST, CardStatus.REPLACED, Car
 
 def needs_chip(request: Request) -> bool:
     return request.channel in _CHIP_CHANNELS and request.kind in _CHIP_KINDS
+
+
+def chip_needed(kind: Kind, channel: Channel) -> bool:
+    """Tell whether a request of ``kind`` on ``channel`` carries an ARQC, before the request is built."""
+    return channel in _CHIP_CHANNELS and kind in _CHIP_KINDS
 
 
 def needs_pin(request: Request) -> bool:

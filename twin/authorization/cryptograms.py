@@ -52,6 +52,41 @@ _SESSION_SUFFIX = b"\xf0" + bytes(_BLOCK - 3)
 _SM4 = Algorithm.SM4
 
 
+def _checked_context(session_key: bytes):
+    """Return an SM4-CBC encryptor with a zero IV, through the public API that checks key and IV."""
+    return Cipher(algorithms.SM4(session_key), _ZERO_IV).encryptor()
+
+
+def _binding_context():
+    """Return the library's context builder that ``Cipher.encryptor`` ends in, or None.
+
+    ``Cipher`` checks the key and IV again for every context, which costs more
+    than the context itself. A session key is a 16-byte block (the output of
+    one SM4 encryption) and the IV is the constant zero block. So the session
+    contexts skip those checks and call the builder directly, when the
+    installed library has it and it encrypts as ``Cipher`` does.
+    """
+    try:
+        from cryptography.hazmat.bindings._rust import openssl
+        create = openssl.ciphers.create_encryption_ctx
+        probe = bytes(_BLOCK)
+        if create(algorithms.SM4(probe), _ZERO_IV).update(probe) != _checked_context(probe).update(probe):
+            return None
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None
+    return create
+
+
+_create_context = _binding_context()
+
+
+def _session_context(session_key: bytes):
+    """Return the SM4-CBC encryptor with a zero IV of one session key."""
+    if _create_context is None or len(session_key) != _BLOCK:
+        return _checked_context(session_key)
+    return _create_context(algorithms.SM4(session_key), _ZERO_IV)
+
+
 class ChipSession:
     """One request's session key, ready to verify its ARQC and sign the ARPC."""
 
@@ -60,7 +95,7 @@ class ChipSession:
     def __init__(self, session_key: bytes, algorithm: Algorithm) -> None:
         self._algorithm = algorithm
         if algorithm is _SM4:
-            self._context = Cipher(algorithms.SM4(session_key), _ZERO_IV).encryptor()
+            self._context = _session_context(session_key)
             self._chain = 0
             self._key = b""
         else:

@@ -130,8 +130,22 @@ def is_simple_pin(pin: str) -> bool:
 
     Runs wrap around: 890123 is a run.
     """
+    if len(pin) == PIN_LENGTH:
+        return pin in _SIMPLE_PINS
+    return _is_simple(pin)
+
+
+def _is_simple(pin: str) -> bool:
     steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
     return len(steps) == 1 and steps.pop() in (0, 1, 9)
+
+
+#: The simple PINs of PIN_LENGTH digits, 30 of them: each first digit repeated, rising and falling.
+_SIMPLE_PINS = frozenset(
+    "".join(str((first + step * place) % 10) for place in range(PIN_LENGTH))
+    for first in range(10)
+    for step in (0, 1, 9)
+)
 
 
 def pin_policy_problem(pin: object) -> PinProblem | None:

@@ -12,18 +12,35 @@ __all__ = ["SimClock"]
 
 
 class SimClock:
-    """Reads simulated time for the ledger and the core (they never see simpy)."""
+    """Reads simulated time for the ledger and the core (they never see simpy).
+
+    Many requests are decided at one simulated moment, and each reads the clock
+    several times, so the last moment read is kept with its microseconds and
+    its datetime.
+    """
 
     def __init__(self, env: simpy.Environment, start: dt.datetime) -> None:
         self.env = env
         self.start = start
         self._start_micros = epoch_micros(start)
+        self._seconds = 0.0
+        self._micros = self._start_micros
+        self._moment: dt.datetime | None = None
 
     def now_micros(self) -> int:
-        return self._start_micros + round(self.env.now * 1_000_000)
+        seconds = self.env.now
+        if seconds != self._seconds:
+            self._seconds = seconds
+            self._micros = self._start_micros + round(seconds * 1_000_000)
+            self._moment = None
+        return self._micros
 
     def now(self) -> dt.datetime:
-        return from_epoch_micros(self.now_micros())
+        micros = self.now_micros()
+        moment = self._moment
+        if moment is None:
+            moment = self._moment = from_epoch_micros(micros)
+        return moment
 
     def seconds_until(self, moment: dt.datetime) -> float:
         """Return simulated seconds from now until ``moment`` (zero if it has passed)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from twin.authorization import AccountType, CardRecord, Channel, Kind, Request
-from twin.authorization.checks import needs_chip
+from twin.authorization.checks import chip_needed
 from twin.devices.card import EmulatedCard, PinPad
 
 __all__ = ["build_card_request", "reversal_of"]
@@ -41,14 +41,14 @@ def build_card_request(
     original: str = "",
 ) -> Request:
     """Build the request a terminal sends for ``card``, with chip data and PIN blocks where they belong."""
-    draft = Request(kind, channel, card.pan, amount=amount, terminal_id=terminal, merchant_id=merchant)
+    pan = card.pan
     chip_data = None
-    if needs_chip(draft):
+    if chip_needed(kind, channel):
         chip_data = chip().generate_arqc(amount, now.date(), unpredictable_number(), _TRANSACTION_TYPES.get(kind, 0))
     return Request(
         kind,
         channel,
-        card.pan,
+        pan,
         amount=amount,
         psn=card.psn,
         expiry=card.expiry,
@@ -56,8 +56,8 @@ def build_card_request(
         merchant_id=merchant,
         stan=stan,
         local_time=now,
-        pin_block=pin_pad.encrypt(pin, card.pan) if pin else None,
-        new_pin_block=pin_pad.encrypt(new_pin, card.pan) if new_pin else None,
+        pin_block=pin_pad.encrypt(pin, pan) if pin else None,
+        new_pin_block=pin_pad.encrypt(new_pin, pan) if new_pin else None,
         chip=chip_data,
         account=account,
         to_account=to_account,

@@ -46,7 +46,7 @@ class MerchantDirectory:
         pool = self.designated_in_city[city] if designated else self.all_in_city[city]
         if not len(pool):
             pool = self.all_in_city[city]
-        return int(pool[min(int(unit * len(pool)), len(pool) - 1)])
+        return int(pool.item(min(int(unit * len(pool)), len(pool) - 1)))
 
 
 def open_unions(crowd: Crowd) -> None:

@@ -158,10 +158,11 @@ class Spending:
         card = self.crowd.card(member)
         ledger = self.world.ledger
         welfare = ledger.account(card.accounts.welfare).available if card.accounts.welfare else 0
-        city = int(self.crowd.province.members.city[member])
+        # ndarray.item gives a Python number without building a numpy scalar first.
+        city = int(self.crowd.province.members.city.item(member))
         directory = self.crowd.merchants
         merchant = directory.pick(city, welfare > 0 and prefer < self.behaviour.designated_preference, pick)
-        designated = bool(directory.designated[merchant])
+        designated = bool(directory.designated.item(merchant))
 
         if not (designated and welfare >= amount) and not self.make_room(member, amount):
             self.world.recorder.count("purchases_paid_otherwise")

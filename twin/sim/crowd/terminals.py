@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twin.authorization import AccountType, Channel, Kind, Request, Response, ResponseCode
+from twin.authorization import (
+    AccountType,
+    CardRecord,
+    Channel,
+    Kind,
+    Request,
+    Response,
+    ResponseCode,
+)
 from twin.devices.card import EmulatedCard, PinPad
 from twin.sim.requests import build_card_request, reversal_of
 
@@ -95,6 +103,10 @@ class Terminals:
         card = self.world.issuer.card_of(self.crowd.state.member_id(member))
         if card is None:
             return None
+        return self._chip(member, card)
+
+    def _chip(self, member: int, card: CardRecord) -> EmulatedCard:
+        """Return the chip of ``card``, the member's current card (see :meth:`chip`)."""
         pan = int(card.pan)
         if int(self._chip_pan[member]) != pan:
             if not self._chip_pan[member]:
@@ -151,7 +163,7 @@ class Terminals:
         used: list[EmulatedCard] = []
 
         def read_chip() -> EmulatedCard:
-            chip = self.chip(member)
+            chip = self._chip(member, card)
             used.append(chip)
             return chip
 
