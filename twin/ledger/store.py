@@ -49,7 +49,7 @@ import numpy as np
 from twin.ledger.accounts import Account
 from twin.ledger.chunks import CHUNK_ROWS, Chunk, decode_column, encode_column, fold, local_days
 from twin.ledger.columns import TableColumns, credit_accounts
-from twin.ledger.transfers import INFLOW_CODES, Transfer, TransferCode
+from twin.ledger.transfers import INFLOW_CODES, Transfer, TransferCode, TransferFlags
 
 __all__ = ["SQLiteStore", "ACCOUNT_COLUMNS", "TRANSFER_COLUMNS", "MAX_INTEGER"]
 
@@ -137,6 +137,11 @@ CREATE TABLE IF NOT EXISTS transfer_rows (
     {", ".join(f"{name} {'TEXT' if name in ('code', 'authorization_id', 'batch_id') else 'INTEGER'} NOT NULL" for name in TRANSFER_COLUMNS)},
     UNIQUE (id)
 );
+-- Lookups of old transfers that the ledger no longer keeps in memory, and the
+-- audit's list of holds and originals: by the hold a post or void resolves and
+-- by the transfer a refund or reversal returns. Partial, as most rows have neither.
+CREATE INDEX IF NOT EXISTS transfer_rows_pending ON transfer_rows (pending_id) WHERE pending_id <> 0;
+CREATE INDEX IF NOT EXISTS transfer_rows_original ON transfer_rows (original_id) WHERE original_id <> 0;
 CREATE TABLE IF NOT EXISTS failed (
     id INTEGER PRIMARY KEY,
     result TEXT NOT NULL,
@@ -203,6 +208,21 @@ def _update_account(position: int) -> str:
     """Return the statement that updates an account's changing fields and sets its log position."""
     return f"UPDATE accounts SET {', '.join(f'{name} = ?' for name in _ACCOUNT_STATE)}, log_position = {int(position)} WHERE id = ?"
 _transfer_row = _plain(TRANSFER_COLUMNS)
+_SELECT_ROWS = f"SELECT {', '.join(TRANSFER_COLUMNS)} FROM transfer_rows "
+_RESOLVING = int(TransferFlags.POST_PENDING | TransferFlags.VOID_PENDING)
+_POST = int(TransferFlags.POST_PENDING)
+_RETURN_CODES = (TransferCode.REFUND.value, TransferCode.REVERSAL.value)
+# Stored codes and flags to their members, looked up in a dict: the enum calls
+# cost more than the rest of building a transfer from its row.
+_CODE_OF = {code.value: code for code in TransferCode}
+_FLAGS_OF = {value: TransferFlags(value) for value in range(32)}
+
+
+def _transfer_of(row: tuple) -> Transfer:
+    """Build a transfer from its stored columns, in the order of ``TRANSFER_COLUMNS``."""
+    return Transfer(
+        row[0], row[1], row[2], row[3], _CODE_OF.get(row[4], row[4]), _FLAGS_OF.get(row[5], row[5]), *row[6:]
+    )
 
 
 class SQLiteStore:
@@ -254,7 +274,92 @@ class SQLiteStore:
         """Yield the transfers committed one by one, in commit order (with their ``seq`` if asked)."""
         cursor = self._db.execute(f"SELECT seq, {', '.join(TRANSFER_COLUMNS)} FROM transfer_rows ORDER BY seq")
         for row in cursor:
-            yield (row[0], Transfer(*row[1:])) if with_seq else Transfer(*row[1:])
+            yield (row[0], _transfer_of(row[1:])) if with_seq else _transfer_of(row[1:])
+
+    def row_transfer(self, transfer_id: int) -> Transfer | None:
+        """Return the transfer committed one by one with this id, or None.
+
+        Transfers still held in chunks are not found here. The ledger finds
+        them in its :class:`~twin.ledger.bulk.BulkIndex`.
+        """
+        row = self._db.execute(_SELECT_ROWS + "WHERE id = ?", (transfer_id,)).fetchone()
+        return None if row is None else _transfer_of(row)
+
+    def resolutions(self, pending_id: int) -> list[Transfer]:
+        """Return the posts and voids (expiries included) of the hold ``pending_id``, in commit order."""
+        cursor = self._db.execute(
+            _SELECT_ROWS + f"WHERE pending_id = ? AND pending_id <> 0 AND flags & {_RESOLVING} ORDER BY seq",
+            (pending_id,),
+        )
+        return [_transfer_of(row) for row in cursor]
+
+    def returns(self, original_id: int) -> list[Transfer]:
+        """Return the refunds and reversals (not their posts or voids) of ``original_id``, in commit order."""
+        cursor = self._db.execute(
+            _SELECT_ROWS + f"WHERE original_id = ? AND original_id <> 0 AND code IN {_RETURN_CODES} "
+            f"AND NOT flags & {_RESOLVING} ORDER BY seq",
+            (original_id,),
+        )
+        return [_transfer_of(row) for row in cursor]
+
+    def failure(self, transfer_id: int) -> tuple[Transfer, str] | None:
+        """Return the rejected transfer with this id and its result, or None."""
+        row = self._db.execute(
+            f"SELECT {', '.join(TRANSFER_COLUMNS)}, result FROM failed WHERE id = ?", (transfer_id,)
+        ).fetchone()
+        return None if row is None else (Transfer(*row[:-1]), row[-1])
+
+    def resolved_more_than_once(self) -> set[int]:
+        """Return the ids of the holds that more than one post or void names (only a damaged store has any)."""
+        cursor = self._db.execute(
+            f"SELECT pending_id FROM transfer_rows WHERE pending_id <> 0 AND flags & {_RESOLVING} "
+            "GROUP BY pending_id HAVING COUNT(*) > 1"
+        )
+        return {row[0] for row in cursor}
+
+    def returned_originals(self) -> set[int]:
+        """Return the ids a refund or reversal names as its original, and the holds of those originals that are posts."""
+        originals = {
+            row[0]
+            for row in self._db.execute(
+                f"SELECT DISTINCT original_id FROM transfer_rows WHERE original_id <> 0 AND code IN {_RETURN_CODES}"
+            )
+        }
+        holds = self._db.execute(
+            "SELECT DISTINCT o.pending_id FROM transfer_rows AS r JOIN transfer_rows AS o ON o.id = r.original_id "
+            f"WHERE r.original_id <> 0 AND r.code IN {_RETURN_CODES} AND o.flags & {_POST}"
+        )
+        return originals | {row[0] for row in holds}
+
+    def account_sums(self) -> Iterator[tuple[int, int, int, int, int]]:
+        """Yield ``(id, debits_pending, debits_posted, credits_pending, credits_posted)`` of every account by id.
+
+        The chunks a row does not include yet are folded in, as :meth:`accounts`
+        does, but only the lagging rows are held in memory at once.
+        """
+        lagging, positions = self._read_accounts(lagging=True)
+        self._fold_log(lagging, positions)
+        cursor = self._db.execute(
+            "SELECT id, debits_pending, debits_posted, credits_pending, credits_posted FROM accounts ORDER BY id"
+        )
+        for row in cursor:
+            account = lagging.get(row[0])
+            if account is None:
+                yield row
+            else:
+                yield (
+                    account.id,
+                    account.debits_pending,
+                    account.debits_posted,
+                    account.credits_pending,
+                    account.credits_posted,
+                )
+
+    def account_identities(self) -> Iterator[Account]:
+        """Yield every account by id with its identity fields only: open, its sums at zero."""
+        cursor = self._db.execute("SELECT id, code, owner, account_class, flags FROM accounts ORDER BY id")
+        for row in cursor:
+            yield Account(*row)
 
     def chunks(self, after: int = 0) -> Iterator[Chunk]:
         """Yield the chunks after log position ``after``, oldest first."""
