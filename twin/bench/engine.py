@@ -8,7 +8,8 @@ ledger benchmark, say) would report 1.4 GB however little it used itself. The fi
 simulated days per second, authorizations per second (every one through the
 real core), peak memory and memory per simulated member. The floor is a bare
 SimPy loop of timeouts in the same run: the rate at which the event loop alone
-can go on this machine.
+can go on this machine. A scale may also run split by city over several
+processes (:mod:`twin.bench.shards`), with figures for the whole province.
 """
 
 from __future__ import annotations
@@ -24,19 +25,35 @@ from statistics import median
 
 import simpy
 
-__all__ = ["DEFAULT_SCALES", "bench_engine", "simpy_floor", "run_scale", "own_peak_rss_bytes"]
+__all__ = [
+    "AUTO_SHARDS",
+    "DEFAULT_SCALES",
+    "bench_engine",
+    "child_command",
+    "own_peak_rss_bytes",
+    "read_child_figures",
+    "run_scale",
+    "simpy_floor",
+]
 
 #: Scales that finish in a few minutes on 2 cores; ``twin bench --full`` runs
 #: 0.01, 0.1 and 1.0, which takes hours (see docs/benchmarks.md).
 DEFAULT_SCALES = (0.0005, 0.002)
 DEFAULT_SCENARIO = "scenarios/spring_festival_peak.yaml"
 
+#: ``shards`` value of :func:`bench_engine` that picks the number of shards for each scale.
+AUTO_SHARDS = 0
+
 _CHILD = r"""
 import json, sys, time
 from twin.bench.engine import own_peak_rss_bytes
 from twin.scenario import load_scenario
 from twin.sim.engine import run_scenario
-scenario = load_scenario(sys.argv[1])
+if len(sys.argv) > 4:
+    from twin.bench.shards import load_shard
+    scenario = load_shard(sys.argv[1], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+else:
+    scenario = load_scenario(sys.argv[1])
 started = time.perf_counter()
 cpu_started = time.process_time()
 result = run_scenario(scenario, sys.argv[2], scale=float(sys.argv[3]))
@@ -92,27 +109,29 @@ def simpy_floor(events: int = 200_000, repeats: int = 3) -> dict:
     return {"events": events, "events_per_second": round(median(rates))}
 
 
-def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict:
-    """Run ``scenario`` at ``scale`` in a subprocess and return its figures."""
-    with tempfile.TemporaryDirectory(prefix="twin-bench-") as out:
-        completed = subprocess.run(
-            [sys.executable, "-c", _CHILD, scenario, out, str(scale)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-            check=False,
-        )
-    if completed.returncode != 0:
-        tail = completed.stderr.strip().splitlines()[-1:] or ["no output"]
-        return {"scale": scale, "error": tail[0]}
-    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+def child_command(scenario: str, out: Path | str, scale: float, shard: tuple[int, int] | None = None) -> list[str]:
+    """Return the command that runs ``scenario`` at ``scale`` into ``out`` and prints its figures as JSON.
+
+    ``shard`` is ``(index, count)`` to run one shard of a sharded run
+    (:mod:`twin.bench.shards`) instead of the whole province.
+    """
+    command = [sys.executable, "-c", _CHILD, str(scenario), str(out), str(scale)]
+    if shard is not None:
+        command += [str(shard[0]), str(shard[1])]
+    return command
+
+
+def read_child_figures(returncode: int, stdout: str, stderr: str) -> dict:
+    """Return the figures a child printed, with its rates and memory per member, or ``error``."""
+    if returncode != 0:
+        tail = stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"error": tail[0]}
+    figures = json.loads(stdout.strip().splitlines()[-1])
     wall = figures["wall_seconds"]
     cpu = figures["cpu_seconds"]
     members = figures["members"]
     figures.update(
         {
-            "scale": scale,
             "wall_seconds": round(wall, 3),
             "cpu_seconds": round(cpu, 3),
             "simulated_days_per_second": round(figures["simulated_days"] / wall, 3) if wall else 0.0,
@@ -124,24 +143,61 @@ def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict
     return figures
 
 
+def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict:
+    """Run ``scenario`` at ``scale`` in a subprocess and return its figures."""
+    with tempfile.TemporaryDirectory(prefix="twin-bench-") as out:
+        completed = subprocess.run(
+            child_command(scenario, out, scale),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            check=False,
+        )
+    figures = read_child_figures(completed.returncode, completed.stdout, completed.stderr)
+    return {"scale": scale, **figures} if "error" in figures else {**figures, "scale": scale}
+
+
 def bench_engine(
     scenario: str = DEFAULT_SCENARIO,
     scales: tuple[float, ...] = DEFAULT_SCALES,
     timeout: float | None = 900.0,
+    shards: int | None = None,
+    workers: int | None = None,
 ) -> dict:
     """Run the engine at each scale beside the SimPy floor; return the figures.
 
-    A scale that does not finish within ``timeout`` seconds is reported as
-    timed out rather than waited for.
+    ``shards`` splits each scale's province by city over that many processes
+    (:func:`twin.bench.shards.run_sharded`), ``workers`` of them at a time
+    (default: the machine's CPUs). ``AUTO_SHARDS`` picks the number for each
+    scale (:func:`twin.bench.shards.default_shards`); None runs each scale in
+    one process. A scale that does not finish within ``timeout`` seconds is
+    reported as timed out rather than waited for.
     """
     floor = simpy_floor()
+    workers = workers or os.cpu_count() or 1
     runs = []
     for scale in scales:
         try:
-            runs.append(run_scale(scenario, scale, timeout))
+            runs.append(_run_one(scenario, scale, timeout, shards, workers))
         except subprocess.TimeoutExpired:
             runs.append({"scale": scale, "error": f"timed out after {timeout:.0f} s"})
     for run in runs:
         if "authorizations_per_second" in run:
             run["floor_ratio"] = round(run["authorizations_per_second"] / floor["events_per_second"], 6)
     return {"scenario": str(Path(scenario)), "floor": floor, "runs": runs}
+
+
+# Private interface
+
+
+def _run_one(scenario: str, scale: float, timeout: float | None, shards: int | None, workers: int) -> dict:
+    if shards is None:
+        return run_scale(scenario, scale, timeout)
+
+    from twin.bench.shards import default_shards, run_sharded
+    from twin.scenario import load_scenario
+
+    if shards == AUTO_SHARDS:
+        shards = default_shards(load_scenario(scenario), scale, workers)
+    return run_sharded(scenario, scale, shards, workers, timeout)

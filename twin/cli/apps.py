@@ -8,6 +8,8 @@ line works (and starts fast) without them.
   ``engine``) offers ``bench_<name>() -> dict`` with its default settings. A
   value of the dict is a figure (printed as a line), a mapping of figures
   (a two-column table) or a list of such mappings, one per run (a table).
+  The engine's entry also takes ``scales``, ``shards`` and ``workers``
+  (``twin bench engine --scales 0.01 --shards 2 --workers 2``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ FULL_SCALES = (0.01, 0.1, 1.0)
 
 def bench_command(args: argparse.Namespace, console: Console) -> int:
     names = BENCHMARKS if args.which == "all" else (args.which,)
+    if "engine" not in names and (args.scales or args.shards or args.workers):
+        console.warn("bench.engine_only")
+        return EXIT_INVALID
     results: dict[str, dict] = {}
     for name in names:
         module_name = f"twin.bench.{name}"
@@ -64,7 +69,7 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
             console.warn("cli.bench.no_entry", module=module_name, entry=f"bench_{name}")
             continue
         console.warn("cli.bench.running", name=name)
-        results[name] = entry(scales=FULL_SCALES) if name == "engine" and args.full else entry()
+        results[name] = entry(**_engine_settings(args)) if name == "engine" else entry()
 
     if args.json:
         console.line(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))
@@ -75,6 +80,22 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
 
 
 # Private interface
+
+
+def _engine_settings(args: argparse.Namespace) -> dict:
+    """Return the engine benchmark's arguments: ``--full`` runs the large scales sharded."""
+    settings: dict = {}
+    if args.scales or args.full:
+        settings["scales"] = args.scales or FULL_SCALES
+    if args.shards is not None:
+        settings["shards"] = args.shards
+    elif args.full or args.workers:
+        from twin.bench.engine import AUTO_SHARDS
+
+        settings["shards"] = AUTO_SHARDS
+    if args.workers:
+        settings["workers"] = args.workers
+    return settings
 
 
 def _print_figures(name: str, figures: dict, console: Console) -> None:
@@ -91,9 +112,23 @@ def _print_figures(name: str, figures: dict, console: Console) -> None:
             console.line(f"{key}:")
             console.table(columns, [[_figure(row.get(column)) for column in columns] for row in value],
                           right=range(len(columns)))
+            _print_nested_runs(key, value, console)
         else:
             console.line(f"{key}: {_figure(value)}")
     console.line()
+
+
+def _print_nested_runs(key: str, rows: list[dict], console: Console) -> None:
+    """Print the lists of runs inside runs (a sharded run's shards) as tables of their own."""
+    for position, row in enumerate(rows):
+        for inner, value in row.items():
+            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                columns: list[str] = []
+                for item in value:
+                    columns.extend(column for column in item if column not in columns)
+                console.line(f"{key}[{position}].{inner}:")
+                console.table(columns, [[_figure(item.get(column)) for column in columns] for item in value],
+                              right=range(len(columns)))
 
 
 def _flatten(figures: dict, prefix: str = "") -> list[tuple[str, object]]:
@@ -115,6 +150,10 @@ def _flatten(figures: dict, prefix: str = "") -> list[tuple[str, object]]:
 def _figure(value: object) -> str:
     if value is None:
         return "—"
+    if isinstance(value, list):
+        if all(isinstance(item, str) for item in value):
+            return ", ".join(value)
+        return f"[{len(value)}]"
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, int) and not isinstance(value, bool):

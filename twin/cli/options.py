@@ -13,8 +13,9 @@ import math
 
 from twin.calendar import to_local
 from twin.i18n import t
+from twin.scenario.province import CENSUS_2020_RESIDENTS
 
-__all__ = ["seed", "scale", "until", "language_in", "LANGUAGE_CHOICES"]
+__all__ = ["seed", "scale", "scales", "shards", "workers", "until", "language_in", "LANGUAGE_CHOICES"]
 
 LANGUAGE_CHOICES = ("zh", "en")
 
@@ -38,6 +39,37 @@ def scale(text: str) -> float:
         raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text)) from None
     if not math.isfinite(value) or not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text))
+    return value
+
+
+def scales(text: str) -> tuple[float, ...]:
+    """Read ``--scales``: comma-separated shares of the province, each above 0 and at most 1."""
+    values = []
+    for part in text.split(","):
+        try:
+            value = float(part.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("bench.option.scales_invalid", value=text)) from None
+        if not math.isfinite(value) or not 0 < value <= 1:
+            raise argparse.ArgumentTypeError(t("bench.option.scales_invalid", value=text))
+        values.append(value)
+    return tuple(values)
+
+
+def shards(text: str) -> int:
+    """Read ``--shards``: from 1 to the number of cities, because a shard has whole cities."""
+    cities = len(CENSUS_2020_RESIDENTS)
+    value = _whole_number(text)
+    if value is None or not 1 <= value <= cities:
+        raise argparse.ArgumentTypeError(t("bench.option.shards_invalid", value=text, cities=cities))
+    return value
+
+
+def workers(text: str) -> int:
+    """Read ``--workers``: how many processes run at once, from 1 up."""
+    value = _whole_number(text)
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(t("bench.option.workers_invalid", value=text))
     return value
 
 
@@ -68,3 +100,13 @@ def language_in(argv: list[str]) -> str | None:
         if value in LANGUAGE_CHOICES:
             return value
     return None
+
+
+# Private interface
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None

@@ -80,6 +80,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                        help=text("bench_which"))
     bench.add_argument("--json", action="store_true", help=text("bench_json"))
     bench.add_argument("--full", action="store_true", help=text("bench_full"))
+    bench.add_argument("--scales", type=options.scales, metavar="F[,F...]", help=t("bench.help.scales", lang))
+    bench.add_argument("--shards", type=options.shards, metavar="K", help=t("bench.help.shards", lang))
+    bench.add_argument("--workers", type=options.workers, metavar="N", help=t("bench.help.workers", lang))
     return parser
 
 

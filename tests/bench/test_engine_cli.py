@@ -1,0 +1,76 @@
+"""twin bench engine: the options that pick scales, shards and workers."""
+
+import argparse
+
+import pytest
+
+from twin.cli.apps import _engine_settings
+from twin.cli.main import main
+
+
+@pytest.fixture
+def bench(capsys, monkeypatch):
+    """Run ``twin bench`` in this process, in English; return its exit status and error output."""
+    monkeypatch.delenv("TWIN_LANG", raising=False)
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["bench", *args, "--lang", "en"])
+        return code, capsys.readouterr().err
+
+    return run
+
+
+@pytest.mark.parametrize("value", ("0", "12", "-1", "two", "1.5"))
+def test_shards_rejected(bench, value):
+    code, err = bench("engine", "--shards", value)
+    assert code == 2
+    assert f"{value} is not a valid number of shards; write a whole number from 1 to 11" in err
+
+
+@pytest.mark.parametrize("value", ("0", "-2", "many"))
+def test_workers_rejected(bench, value):
+    code, err = bench("engine", "--workers", value)
+    assert code == 2
+    assert f"{value} is not a valid number of workers" in err
+
+
+@pytest.mark.parametrize("value", ("0", "1.5", "0.01,abc", "0.01,,0.1", "nan", ""))
+def test_scales_rejected(bench, value):
+    code, err = bench("engine", "--scales", value)
+    assert code == 2
+    assert f"{value} is not a valid list of scales" in err
+
+
+@pytest.mark.parametrize("which", ("ledger", "authorization"))
+def test_engine_options_only_for_engine(bench, which):
+    code, err = bench(which, "--shards", "2")
+    assert code == 2
+    assert err == "--scales, --shards and --workers apply to the engine benchmark only; " \
+                  "use them with twin bench engine or twin bench all\n"
+
+
+def test_shards_message_in_chinese(capsys, monkeypatch):
+    monkeypatch.delenv("TWIN_LANG", raising=False)
+    assert main(["bench", "engine", "--shards", "0"]) == 2
+    assert "0 不是有效的分片数" in capsys.readouterr().err
+
+
+def settings(**given) -> dict:
+    values = {"scales": None, "shards": None, "workers": None, "full": False, **given}
+    return _engine_settings(argparse.Namespace(**values))
+
+
+def test_default_runs_unsharded():
+    assert settings() == {}
+
+
+def test_full_runs_large_scales_sharded():
+    assert settings(full=True) == {"scales": (0.01, 0.1, 1.0), "shards": 0}
+
+
+def test_scales_and_shards_passed():
+    assert settings(scales=(0.002,), shards=2, workers=2) == {"scales": (0.002,), "shards": 2, "workers": 2}
+
+
+def test_workers_alone_shards_automatically():
+    assert settings(workers=2) == {"shards": 0, "workers": 2}

@@ -1,0 +1,155 @@
+"""The engine benchmark split by city over processes."""
+
+from pathlib import Path
+
+import pytest
+
+from twin.bench.shards import (
+    city_members,
+    default_shards,
+    plan_shards,
+    run_sharded,
+    shard_scenario,
+    split_cities,
+)
+from twin.scenario import load_scenario
+from twin.scenario.province import CENSUS_2020_RESIDENTS
+from twin.sim.crowd.params import population_params
+
+ROOT = Path(__file__).resolve().parents[2]
+PEAK = ROOT / "scenarios" / "spring_festival_peak.yaml"
+
+
+@pytest.fixture(scope="module")
+def peak():
+    return load_scenario(PEAK)
+
+
+@pytest.fixture(scope="module")
+def province_members(peak):
+    return city_members(peak, 1.0)
+
+
+@pytest.mark.parametrize("shards", range(1, 12))
+def test_split_puts_every_city_once(province_members, shards):
+    groups = split_cities(province_members, shards)
+    cities = [city for group in groups for city in group]
+    assert len(groups) == shards
+    assert sorted(cities) == sorted(CENSUS_2020_RESIDENTS)
+    assert all(groups)
+
+
+@pytest.mark.parametrize("shards", (2, 3, 4))
+def test_split_balances_members(province_members, shards):
+    totals = [sum(province_members[city] for city in group) for group in split_cities(province_members, shards)]
+    assert max(totals) - min(totals) < 0.05 * sum(totals)
+
+
+def test_split_largest_city_alone(province_members):
+    # 赣州市 has about a fifth of the members, more than an even eighth.
+    groups = split_cities(province_members, 8)
+    assert ("赣州市",) in groups
+
+
+def test_split_cities_without_members():
+    groups = split_cities({"南昌市": 5, "九江市": 0, "赣州市": 0}, 3)
+    assert sorted(groups) == [("九江市",), ("南昌市",), ("赣州市",)]
+
+
+@pytest.mark.parametrize("shards", (0, 12))
+def test_split_rejects_shard_count(province_members, shards):
+    with pytest.raises(ValueError, match="shards must be from 1 to 11"):
+        split_cities(province_members, shards)
+
+
+def test_city_members_sum_to_province(peak):
+    assert sum(city_members(peak, 0.01).values()) == 80_000
+
+
+def test_plan_is_deterministic(peak):
+    assert plan_shards(peak, 0.01, 3) == plan_shards(peak, 0.01, 3)
+
+
+def test_plan_seeds_differ(peak):
+    seeds = {plan.seed for plan in plan_shards(peak, 0.01, 4)}
+    assert len(seeds) == 4
+    assert peak.seed not in seeds
+
+
+def test_one_shard_is_whole_run(peak):
+    [plan] = plan_shards(peak, 0.01, 1)
+    assert plan.seed == peak.seed
+    assert shard_scenario(peak, plan, plan.members) is peak
+
+
+def test_shard_draws_its_cities(peak):
+    plans = plan_shards(peak, 0.01, 2)
+    scenario = shard_scenario(peak, plans[1], 80_000)
+    params = population_params(scenario.province, 0.01, scenario.start.date())
+    assert params.cities == plans[1].cities
+    assert scenario.seed == plans[1].seed
+
+
+def test_shard_offers_part_of_flash_sale(peak):
+    plans = plan_shards(peak, 0.01, 2)
+    items = [shard_scenario(peak, plan, 80_000).behaviour.flash_sales[0].items for plan in plans]
+    assert items == [round(2000 * plan.members / 80_000) for plan in plans]
+
+
+def test_script_runs_in_first_shard_only():
+    demo = load_scenario(ROOT / "scenarios" / "lifecycle_demo.yaml")
+    plans = plan_shards(demo, 0.001, 2)
+    assert shard_scenario(demo, plans[0], 8_000).script == demo.script
+    assert shard_scenario(demo, plans[1], 8_000).script == []
+
+
+@pytest.mark.parametrize(("scale", "workers", "expected"), [(0.002, 2, 2), (0.002, 1, 1), (0.1, 2, 8), (1.0, 2, 11)])
+def test_default_shards(peak, scale, workers, expected):
+    assert default_shards(peak, scale, workers) == expected
+
+
+@pytest.fixture(scope="module")
+def tiny_run():
+    return run_sharded(str(PEAK), 0.0002, shards=2, workers=2)
+
+
+def test_sharded_run_finishes(tiny_run):
+    assert "error" not in tiny_run
+    assert tiny_run["shards"] == 2
+    assert tiny_run["workers"] == 2
+
+
+def test_sharded_run_has_whole_province(tiny_run, peak):
+    assert tiny_run["members"] == sum(city_members(peak, 0.0002).values())
+
+
+@pytest.mark.parametrize("key", ("members", "authorizations", "ledger_transfers"))
+def test_sharded_totals_are_sums(tiny_run, key):
+    assert tiny_run[key] == sum(shard[key] for shard in tiny_run["shard_runs"])
+
+
+def test_sharded_cpu_is_sum(tiny_run):
+    assert tiny_run["cpu_seconds"] == pytest.approx(sum(shard["cpu_seconds"] for shard in tiny_run["shard_runs"]), abs=0.01)
+
+
+def test_every_shard_audit_balanced(tiny_run):
+    assert [shard["ledger_balanced"] for shard in tiny_run["shard_runs"]] == [True, True]
+    assert tiny_run["ledger_balanced"] is True
+
+
+def test_every_shard_did_work(tiny_run):
+    assert all(shard["authorizations"] > 0 for shard in tiny_run["shard_runs"])
+
+
+def test_sharded_peak_at_least_one_shard(tiny_run):
+    assert tiny_run["peak_rss_bytes"] >= tiny_run["shard_peak_rss_bytes"]
+    assert tiny_run["shard_peak_rss_bytes"] == max(shard["peak_rss_bytes"] for shard in tiny_run["shard_runs"])
+
+
+def test_sharded_bytes_per_member(tiny_run):
+    assert tiny_run["bytes_per_member"] == round(tiny_run["peak_rss_bytes"] / tiny_run["members"])
+
+
+def test_sharded_run_rejects_no_workers():
+    with pytest.raises(ValueError, match="workers must be 1 or more"):
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=0)

@@ -1,0 +1,305 @@
+"""The engine benchmark split by city over processes, with figures for the whole province.
+
+One process runs one world: its core, its SQLite ledger, its crowd. A sharded
+run cuts the province into groups of whole cities and runs each group as a
+scenario of its own (``province.population.cities``) in its own process, at
+most ``workers`` at a time. A city keeps what it has in the whole province:
+its members per county, its named units, branches and merchants. Only the
+draws differ, because each shard has its own seed.
+
+Cities are grouped largest first, each into the group with the fewest members
+so far. The group and the seed of a shard depend only on the scenario, the
+scale and the number of shards, so a sharded run is as deterministic as a
+whole one. One shard is the whole run: every city, the scenario's own seed.
+
+Memory is sampled while the shards run: every 0.2 s the ``VmRSS`` of each
+running shard is read from ``/proc/<pid>/status``, and the peak of the sum is
+the memory the machine needed. Each shard also reports its own ``VmHWM``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from twin.population.allocation import county_member_counts
+from twin.population.regions import divisions
+from twin.population.streams import Streams
+from twin.scenario import Scenario, load_scenario
+from twin.sim.crowd.params import population_params
+
+__all__ = [
+    "MEMBERS_PER_SHARD",
+    "ShardPlan",
+    "city_members",
+    "default_shards",
+    "plan_shards",
+    "run_sharded",
+    "shard_scenario",
+    "split_cities",
+]
+
+#: Members a shard should have at most when the number of shards is chosen for
+#: the run. At 0.01 of the province (80,000 members) one process peaked at
+#: 2.5 to 2.7 GB, about 31 KB a member. So a shard of 100,000 members needs
+#: about 3 GB, and one such shard per core stays within a few GB per core.
+MEMBERS_PER_SHARD = 100_000
+
+#: Seconds between two samples of the running shards' memory.
+_SAMPLE_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """Shard ``index`` of ``count``: its cities, its members and its seed."""
+
+    index: int
+    count: int
+    cities: tuple[str, ...]
+    members: int
+    seed: int
+
+
+def city_members(scenario: Scenario, scale: float) -> dict[str, int]:
+    """Return the members each city of ``scenario`` has at ``scale``, as the whole run draws them.
+
+    Cities the scenario leaves out (``province.population.cities``) are not listed.
+    """
+    params = population_params(scenario.province, scale, scenario.start.date())
+    division = divisions()
+    per_county = county_member_counts(params, division)
+    per_city = np.bincount(division.county_city(), weights=per_county, minlength=len(division.cities))
+    drawn = set(params.cities) or {city.name for city in division.cities}
+    return {city.name: int(per_city[city.index]) for city in division.cities if city.name in drawn}
+
+
+def split_cities(members: dict[str, int], shards: int) -> list[tuple[str, ...]]:
+    """Split the cities of ``members`` into ``shards`` groups of about equal members.
+
+    Largest city first, each goes to the group with the fewest members so far
+    (then the fewest cities, then the lowest index). Raises ValueError when
+    ``shards`` is not from 1 to the number of cities.
+    """
+    if not 1 <= shards <= len(members):
+        raise ValueError(f"shards must be from 1 to {len(members)}, because a shard has at least one city; got {shards}")
+    order = sorted(members, key=lambda city: -members[city])
+    groups: list[list[str]] = [[] for _ in range(shards)]
+    totals = [0] * shards
+    for city in order:
+        target = min(range(shards), key=lambda i: (totals[i], len(groups[i]), i))
+        groups[target].append(city)
+        totals[target] += members[city]
+    return [tuple(group) for group in groups]
+
+
+def shard_seed(seed: int, index: int, count: int) -> int:
+    """Return the seed of shard ``index`` of ``count``, from the run's ``seed`` (a named stream)."""
+    if count == 1:
+        return seed
+    words = Streams(seed).seed_sequence(f"shards/{count}/{index}").generate_state(1, dtype=np.uint32)
+    return int(words[0])
+
+
+def plan_shards(scenario: Scenario, scale: float, shards: int) -> list[ShardPlan]:
+    """Return the shards of ``scenario`` at ``scale``: cities, members and seed of each."""
+    members = city_members(scenario, scale)
+    groups = split_cities(members, shards)
+    return [
+        ShardPlan(index, shards, group, sum(members[city] for city in group), shard_seed(scenario.seed, index, shards))
+        for index, group in enumerate(groups)
+    ]
+
+
+def shard_scenario(scenario: Scenario, plan: ShardPlan, total_members: int) -> Scenario:
+    """Return ``scenario`` as shard ``plan`` runs it.
+
+    The shard draws its cities only and has its own seed. A flash sale offers
+    the shard's part of its items (by members), so that the shards together
+    offer about what the whole run does. The script runs in shard 0 only; its
+    named actors exist in every shard.
+    """
+    if plan.count == 1:
+        return scenario
+    population = scenario.province.population.model_copy(update={"cities": list(plan.cities)})
+    province = scenario.province.model_copy(update={"population": population})
+    share = plan.members / total_members if total_members else 1 / plan.count
+    sales = [
+        sale.model_copy(update={"items": max(1, round(sale.items * share))})
+        for sale in scenario.behaviour.flash_sales
+    ]
+    behaviour = scenario.behaviour.model_copy(update={"flash_sales": sales})
+    update = {"seed": plan.seed, "province": province, "behaviour": behaviour}
+    if plan.index > 0:
+        update["script"] = []
+    return scenario.model_copy(update=update)
+
+
+def load_shard(path: str, scale: float, index: int, count: int) -> Scenario:
+    """Read the scenario at ``path`` and return shard ``index`` of ``count`` at ``scale``."""
+    scenario = load_scenario(path)
+    plans = plan_shards(scenario, scale, count)
+    return shard_scenario(scenario, plans[index], sum(plan.members for plan in plans))
+
+
+def default_shards(scenario: Scenario, scale: float, workers: int) -> int:
+    """Return how many shards a run at ``scale`` should have by default.
+
+    Enough that a shard has about :data:`MEMBERS_PER_SHARD` members or fewer,
+    at least one per worker, and at most one per city.
+    """
+    members = city_members(scenario, scale)
+    wanted = max(workers, math.ceil(sum(members.values()) / MEMBERS_PER_SHARD))
+    return max(1, min(wanted, len(members)))
+
+
+def run_sharded(
+    scenario: str,
+    scale: float,
+    shards: int,
+    workers: int,
+    timeout: float | None = None,
+) -> dict:
+    """Run ``scenario`` at ``scale`` as ``shards`` processes, ``workers`` at a time; return the whole's figures.
+
+    The figures have the keys of :func:`twin.bench.engine.run_scale`, for the
+    whole province, with ``peak_rss_bytes`` the peak of the shards' memory
+    together, and ``shards``, ``workers``, ``shard_peak_rss_bytes`` and
+    ``shard_runs`` (each shard's own figures) beside them. A shard that fails
+    stops the run, which then returns ``scale`` and ``error``. Raises
+    :class:`subprocess.TimeoutExpired` when the whole takes longer than
+    ``timeout`` seconds, after stopping the shards still running.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, got {workers}")
+    plans = plan_shards(load_scenario(scenario), scale, shards)
+    with tempfile.TemporaryDirectory(prefix="twin-shards-") as folder:
+        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout)
+    if "error" in outcome:
+        return {"scale": scale, "error": outcome["error"]}
+    return _whole_figures(scale, plans, workers, outcome)
+
+
+# Private interface
+
+
+@dataclass
+class _Running:
+    plan: ShardPlan
+    process: subprocess.Popen
+    out: Path
+
+
+def _run_shards(
+    scenario: str, scale: float, plans: list[ShardPlan], workers: int, folder: Path, timeout: float | None
+) -> dict:
+    """Start the shards, at most ``workers`` at once, sample their memory and collect their figures."""
+    from twin.bench.engine import child_command, read_child_figures
+
+    waiting = list(plans)
+    running: list[_Running] = []
+    figures: dict[int, dict] = {}
+    peak_together = 0
+    started = time.perf_counter()
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                plan = waiting.pop(0)
+                out = folder / f"shard-{plan.index}"
+                out.mkdir()
+                command = child_command(scenario, out / "run", scale, (plan.index, plan.count))
+                with open(out / "stdout", "wb") as stdout, open(out / "stderr", "wb") as stderr:
+                    process = subprocess.Popen(
+                        command, stdout=stdout, stderr=stderr, env={**os.environ, "PYTHONHASHSEED": "0"}
+                    )
+                running.append(_Running(plan, process, out))
+
+            peak_together = max(peak_together, sum(_resident_bytes(shard.process.pid) for shard in running))
+            for shard in [shard for shard in running if shard.process.poll() is not None]:
+                running.remove(shard)
+                result = read_child_figures(
+                    shard.process.returncode,
+                    (shard.out / "stdout").read_text(encoding="utf-8"),
+                    (shard.out / "stderr").read_text(encoding="utf-8", errors="replace"),
+                )
+                if "error" in result:
+                    return {"error": f"shard {shard.plan.index}: {result['error']}"}
+                figures[shard.plan.index] = result
+            if timeout is not None and time.perf_counter() - started > timeout:
+                raise subprocess.TimeoutExpired("twin bench shards", timeout)
+            if running:
+                time.sleep(_SAMPLE_SECONDS)
+    finally:
+        for shard in running:
+            shard.process.kill()
+            shard.process.wait()
+    return {"wall_seconds": time.perf_counter() - started, "peak_together": peak_together, "figures": figures}
+
+
+def _resident_bytes(pid: int) -> int:
+    """Return the resident memory of process ``pid`` (``VmRSS``), or 0 once it has ended."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: dict) -> dict:
+    """Add up the shards' figures into the whole province's."""
+    runs = [outcome["figures"][plan.index] for plan in plans]
+
+    wall = outcome["wall_seconds"]
+    cpu = sum(run["cpu_seconds"] for run in runs)
+    members = sum(run["members"] for run in runs)
+    authorizations = sum(run["authorizations"] for run in runs)
+    shard_peak = max(run["peak_rss_bytes"] for run in runs)
+    # Samples 0.2 s apart can miss a short peak, but never go below one shard's own peak.
+    peak = max(outcome["peak_together"], shard_peak)
+    days = max(run["simulated_days"] for run in runs)
+
+    shard_runs = [
+        {
+            "shard": plan.index,
+            "cities": list(plan.cities),
+            "seed": plan.seed,
+            "members": run["members"],
+            "authorizations": run["authorizations"],
+            "ledger_transfers": run["ledger_transfers"],
+            "ledger_balanced": run["ledger_balanced"],
+            "wall_seconds": round(run["wall_seconds"], 3),
+            "cpu_seconds": round(run["cpu_seconds"], 3),
+            "authorizations_per_cpu_second": run["authorizations_per_cpu_second"],
+            "peak_rss_bytes": run["peak_rss_bytes"],
+        }
+        for plan, run in zip(plans, runs, strict=True)
+    ]
+
+    return {
+        "scale": scale,
+        "shards": len(plans),
+        "workers": workers,
+        "members": members,
+        "authorizations": authorizations,
+        "simulated_days": days,
+        "ledger_transfers": sum(run["ledger_transfers"] for run in runs),
+        "ledger_balanced": all(run["ledger_balanced"] for run in runs),
+        "wall_seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
+        "simulated_days_per_second": round(days / wall, 3) if wall else 0.0,
+        "authorizations_per_second": round(authorizations / wall, 1) if wall else 0.0,
+        "authorizations_per_cpu_second": round(authorizations / cpu, 1) if cpu else 0.0,
+        "peak_rss_bytes": peak,
+        "shard_peak_rss_bytes": shard_peak,
+        "bytes_per_member": round(peak / members) if members else None,
+        "shard_runs": shard_runs,
+    }
