@@ -426,3 +426,48 @@ def test_key_error_messages_hide_key_bytes():
     with pytest.raises(ValueError) as caught:
         crypto.derive_session_key(KEY[:15], 1, SM4)
     assert KEY[:15].hex() not in str(caught.value).lower()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("amount_authorised", True),
+        ("amount_authorised", -1),
+        ("amount_other", 10**12),
+        ("terminal_country_code", 1000),
+        ("transaction_type", 100),
+        ("atc", 0x10000),
+        ("unpredictable_number", bytearray(4)),
+        ("tvr", bytes(4)),
+        ("aip", bytes(3)),
+        ("transaction_date", dt.date(1999, 12, 31)),
+        ("issuer_application_data", bytes.fromhex("07010A04A00000")),
+    ],
+)
+def test_cryptogram_data_rejects_field(field, value):
+    fields = {
+        "amount_authorised": 100,
+        "transaction_date": dt.date(2020, 1, 20),
+        "transaction_type": 0,
+        "unpredictable_number": bytes(4),
+        "atc": 1,
+        "issuer_application_data": bytes.fromhex("07010A03A00000"),
+    }
+    fields[field] = value
+    with pytest.raises(ValueError):
+        CryptogramData(**fields)
+
+
+def test_cryptogram_data_takes_bytes_subclass():
+    class Tagged(bytes):
+        pass
+
+    data = CryptogramData(
+        amount_authorised=100,
+        transaction_date=dt.date(2020, 1, 20),
+        transaction_type=0,
+        unpredictable_number=Tagged(4),
+        atc=1,
+        issuer_application_data=bytes.fromhex("07010A03A00000"),
+    )
+    assert data.unpredictable_number == bytes(4)

@@ -202,3 +202,21 @@ def test_arpc_after_session_arqc_matches_general_function():
     computed = session.arqc(data())
     session_key = crypto.derive_session_key(key, 7, SM4)
     assert session.arpc(computed, b"00") == crypto.generate_arpc(session_key, computed, b"00", SM4)
+
+
+def test_session_context_encrypts_as_cipher():
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    from twin.authorization.cryptograms import _session_context
+
+    key = bytes(range(16))
+    block = bytes(range(16, 64))
+    expected = Cipher(algorithms.SM4(key), modes.CBC(bytes(16))).encryptor().update(block)
+    assert _session_context(key).update(block) == expected
+
+
+def test_session_context_rejects_short_key():
+    from twin.authorization.cryptograms import _session_context
+
+    with pytest.raises(ValueError):
+        _session_context(bytes(8))

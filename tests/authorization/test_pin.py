@@ -484,3 +484,19 @@ def test_kept_encryptor_rejects_bad_pin():
 def test_kept_encryptor_repr_hides_key():
     key = bytes(range(16))
     assert key.hex() not in repr(pins.PinBlockEncryptor(key, Algorithm.SM4)).lower()
+
+
+def test_simple_six_digit_pins_match_the_rule():
+    # Every 37th PIN, and each repeated digit and run with its neighbours.
+    values = set(range(0, 1_000_000, 37))
+    for first in range(10):
+        for step in (0, 1, 9):
+            run = int("".join(str((first + step * place) % 10) for place in range(6)))
+            values.update(value for value in (run - 1, run, run + 1) if 0 <= value < 1_000_000)
+    sample = [f"{value:06d}" for value in sorted(values)]
+    assert [pin for pin in sample if pins.is_simple_pin(pin) != pins._is_simple(pin)] == []
+
+
+@pytest.mark.parametrize("pin", ["1111", "98765", "12345678"])
+def test_simple_pins_of_other_lengths(pin):
+    assert pins.is_simple_pin(pin)

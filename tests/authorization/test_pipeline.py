@@ -512,3 +512,11 @@ def test_request_repr_hides_card_data(world):
     assert request.pin_block.hex() not in text
     assert "pin_block=<hidden>" in text
     assert "chip=<hidden>" in text
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("channel", list(Channel))
+def test_chip_needed_as_needs_chip(kind, channel):
+    from twin.authorization.checks import chip_needed, needs_chip
+
+    assert chip_needed(kind, channel) == needs_chip(Request(kind, channel, "6217990000000012340"))
