@@ -44,6 +44,7 @@ from twin.sim.crowd.state import CardState
 from twin.sim.crowd.terminals import atm_terminal, counter_terminal, pos_terminal, qr_terminal
 
 if TYPE_CHECKING:
+    from twin.authorization import CardRecord
     from twin.scenario.behaviour import AmountDistribution
     from twin.sim.crowd.crowd import Crowd
 
@@ -130,13 +131,16 @@ class Spending:
             delay = float(self._rng.uniform(1, 7)) * DAY_SECONDS
             self._later(delay, lambda: self._atm_deposit(member, amount))
 
-    def make_room(self, member: int, amount: int) -> bool:
+    def make_room(self, member: int, amount: int, card: CardRecord | None = None) -> bool:
         """Tell whether the member presents the card for ``amount`` from the main account.
 
         A member whose main account is short either presents the card anyway
         (unaware), tops it up at an ATM first, or pays another way (False).
+        ``card`` is the member's current card, when the caller has it.
         """
-        main = self.world.ledger.account(self.crowd.card(member).accounts.main)
+        if card is None:
+            card = self.crowd.card(member)
+        main = self.world.ledger.account(card.accounts.main)
         if main.available >= amount:
             return True
         draw = self._rng.random()
@@ -164,7 +168,7 @@ class Spending:
         merchant = directory.pick(city, welfare > 0 and prefer < self.behaviour.designated_preference, pick)
         designated = bool(directory.designated.item(merchant))
 
-        if not (designated and welfare >= amount) and not self.make_room(member, amount):
+        if not (designated and welfare >= amount) and not self.make_room(member, amount, card):
             self.world.recorder.count("purchases_paid_otherwise")
             return
 
@@ -177,7 +181,7 @@ class Spending:
 
         def pay(pin: str | None) -> Response | None:
             return self.crowd.terminals.send(member, kind, channel, terminal, amount=amount, merchant=merchant_id,
-                                             pin=pin, designated=designated)
+                                             pin=pin, designated=designated, card=card)
 
         # A QR payment is authenticated in the bank's app; the chip needs the PIN.
         response = pay(None) if qr else self._with_pin(member, wrong < self.behaviour.wrong_pin_rate, pay)

@@ -151,12 +151,17 @@ class Terminals:
     def send(self, member: int, kind: Kind, channel: Channel, terminal: str, *, amount: int = 0,
              merchant: str = "", pin: str | None = None, new_pin: str | None = None,
              account: AccountType = AccountType.MAIN, to_account: AccountType | None = None,
-             original: str = "", designated: bool | None = None) -> Response | None:
-        """Send one request for ``member`` and return the response, or None if it was lost."""
+             original: str = "", designated: bool | None = None,
+             card: CardRecord | None = None) -> Response | None:
+        """Send one request for ``member`` and return the response, or None if it was lost.
+
+        ``card`` is the member's current card, when the caller has just looked it up.
+        """
         world = self.world
-        card = world.issuer.card_of(self.crowd.state.member_id(member))
         if card is None:
-            return None
+            card = world.issuer.card_of(self.crowd.state.member_id(member))
+            if card is None:
+                return None
         now = world.now()
         # Mobile, WeChat and SMS requests come from the bank's own channels, with no terminal or STAN.
         stan = self._next_stan(terminal) if terminal else ""
