@@ -471,3 +471,30 @@ def test_cryptogram_data_takes_bytes_subclass():
         issuer_application_data=bytes.fromhex("07010A03A00000"),
     )
     assert data.unpredictable_number == bytes(4)
+
+
+def test_cryptogram_data_kept_bytes_follow_replace():
+    data = CryptogramData(
+        amount_authorised=100,
+        transaction_date=dt.date(2020, 1, 20),
+        transaction_type=0,
+        unpredictable_number=bytes(4),
+        atc=1,
+        issuer_application_data=bytes.fromhex("07010A03A00000"),
+    )
+    first = data.to_bytes()
+    assert dataclasses.replace(data, atc=2).to_bytes() != first
+
+
+def test_cryptogram_data_kept_bytes_not_compared():
+    fields = {
+        "amount_authorised": 100,
+        "transaction_date": dt.date(2020, 1, 20),
+        "transaction_type": 0,
+        "unpredictable_number": bytes(4),
+        "atc": 1,
+        "issuer_application_data": bytes.fromhex("07010A03A00000"),
+    }
+    serialised = CryptogramData(**fields)
+    serialised.to_bytes()
+    assert serialised == CryptogramData(**fields)

@@ -244,6 +244,8 @@ class CryptogramData:
     transaction_currency_code: int = 156
     tvr: bytes = field(default=bytes(5))
     aip: bytes = DEFAULT_AIP
+    #: The serialised data, kept by :meth:`to_bytes`: the card and the issuer both MAC it.
+    _serialised: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self._plainly_valid():
@@ -306,8 +308,16 @@ class CryptogramData:
         """Serialise the data in CDOL1 order, as the MAC input of an ARQC (37 bytes).
 
         Amounts, codes and the date are packed decimal digits (their decimal
-        text read as hex). Every chip request builds this once, on the hot path.
+        text read as hex). The card computes its ARQC over these bytes and the
+        issuer verifies it over them, so the first call keeps them.
         """
+        serialised = self._serialised
+        if serialised is None:
+            serialised = self._serialise()
+            object.__setattr__(self, "_serialised", serialised)
+        return serialised
+
+    def _serialise(self) -> bytes:
         date = self.transaction_date
         return (
             # Percent formatting takes about two thirds of the time of the same f-strings here.

@@ -108,8 +108,10 @@ class Terminals:
     def _chip(self, member: int, card: CardRecord) -> EmulatedCard:
         """Return the chip of ``card``, the member's current card (see :meth:`chip`)."""
         pan = int(card.pan)
-        if int(self._chip_pan[member]) != pan:
-            if not self._chip_pan[member]:
+        # ndarray.item reads a Python number without building a numpy scalar first.
+        written_for = self._chip_pan.item(member)
+        if written_for != pan:
+            if not written_for:
                 # A new chip's purse starts at the wallet account's balance, since no fare is uncleared yet.
                 self._purse[member] = self.world.ledger.account(card.accounts.transit_wallet).balance
             # A replacement card takes over the e-purse, as the wallet account moved with it.
@@ -118,8 +120,8 @@ class Terminals:
             self._purse_counter[member] = 0
         keys = self.world.keys
         return EmulatedCard(card.pan, card.psn, card.expiry, self.world.issuer.card_key(card), keys.algorithm,
-                            atc=int(self._chip_atc[member]), purse_balance=int(self._purse[member]),
-                            purse_counter=int(self._purse_counter[member]))
+                            atc=self._chip_atc.item(member), purse_balance=self._purse.item(member),
+                            purse_counter=self._purse_counter.item(member))
 
     def keep_chip(self, member: int, chip: EmulatedCard) -> None:
         """Write back what one use changed on the member's chip: its ATC and e-purse."""
