@@ -180,12 +180,15 @@ class Driver:
         original = self.ledger.transfer(self.purchases[a % len(self.purchases)])
         amount = 1 + d % original.amount if b % 4 else original.amount
         code = C.REFUND if c % 3 else C.REVERSAL
+        # Some refunds and reversals are placed as holds, posted or voided later.
+        flags = TF.PENDING if c % 5 == 0 else TF.NONE
         request = Transfer(
             self.ledger.new_id(),
             original.credit_account_id,
             original.debit_account_id,
             amount,
             code,
+            flags,
             original_id=original.id,
         )
         self._submit([request])

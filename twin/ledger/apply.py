@@ -219,14 +219,20 @@ class _Undo:
 
 def _unindex(ledger: Ledger, transfer: Transfer) -> None:
     """Reverse what ``Ledger._index`` recorded for ``transfer``."""
-    from twin.ledger.ledger import PENDING
+    from twin.ledger.ledger import PENDING, _count_down
 
     del ledger._transfers[transfer.id]
     flags = int(transfer.flags)
     if flags & _PENDING:
         del ledger._hold_state[transfer.id]
-        ledger._open_holds.get(transfer.debit_account_id, set()).discard(transfer.id)
-        ledger._open_holds.get(transfer.credit_account_id, set()).discard(transfer.id)
+        for account_id in (transfer.debit_account_id, transfer.credit_account_id):
+            holds = ledger._open_holds.get(account_id)
+            if holds is not None:
+                holds.discard(transfer.id)
+                if not holds:
+                    del ledger._open_holds[account_id]
+        if transfer.code in _RETURN_CODES and transfer.original_id:
+            _count_down(ledger._open_returns, transfer.original_id)
     elif flags & (_POST | _VOID):
         ledger._hold_state[transfer.pending_id] = PENDING
         ledger._open_holds.setdefault(transfer.debit_account_id, set()).add(transfer.pending_id)
@@ -235,6 +241,7 @@ def _unindex(ledger: Ledger, transfer: Transfer) -> None:
         if pending is not None and pending.code in _RETURN_CODES and pending.original_id:
             posted = transfer.amount if flags & _POST else 0
             ledger._returned[pending.original_id] += pending.amount - posted
+            ledger._open_returns[pending.original_id] = ledger._open_returns.get(pending.original_id, 0) + 1
     if transfer.code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
         ledger._returned[transfer.original_id] -= transfer.amount
     if transfer.code is TransferCode.DISBURSEMENT and (flags & _POST or not flags & (_PENDING | _RESOLVING)):
@@ -252,6 +259,7 @@ def _remember_failure(ledger: Ledger, transfer: Transfer, result: TransferResult
         return
     transfer.timestamp = ledger._last_timestamp
     ledger._failed[transfer.id] = (result, transfer)
+    ledger._failed_order.append(transfer.id)
     ledger._next_id = max(ledger._next_id, transfer.id + 1)
     ledger._new_failures.append((transfer, result.value))
 

@@ -148,8 +148,7 @@ def disburse(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome:
             reason = reason or "the file crosses local midnight"
             log.info("disbursement %s of %d rows goes through the per-transfer path: %s", batch.batch_id, len(batch), reason)
             transfers = batch.transfers()
-            if ledger._bulk:
-                ledger._find_chunked(transfers)
+            ledger._find_named(transfers)
             results = ledger._apply_batch(transfers)
             accepted = [transfer.amount for transfer, result in zip(transfers, results, strict=True) if result is R.OK]
             outcome = DisbursementOutcome(results, len(accepted), sum(accepted), columnar=False, fallback=reason)
@@ -173,6 +172,12 @@ def irregularity(ledger: Ledger, batch: DisbursementBatch) -> str:
     if bool(ledger._bulk.taken(ids).any()):
         return "an id is already used by a transfer"
     if ledger._failed and bool(np.isin(ids, np.fromiter(ledger._failed, dtype=np.int64)).any()):
+        return "an id is already used by a rejected transfer"
+    # Ids at most the eviction mark may name transfers that are in the store only.
+    stored = ids[ids <= ledger._evicted_max_id].tolist()
+    if any(ledger.store.row_transfer(transfer_id) is not None for transfer_id in stored):
+        return "an id is already used by a transfer"
+    if any(ledger.store.failure(transfer_id) is not None for transfer_id in stored):
         return "an id is already used by a rejected transfer"
     return ""
 
@@ -272,6 +277,7 @@ def _apply(ledger: Ledger, batch: DisbursementBatch) -> DisbursementOutcome | No
             transfer = Transfer(int(ids[row]), debit_id, int(credit_ids[row]), int(amounts[row]), batch.code,
                                 timestamp=int(times[row]), batch_id=batch.batch_id)
             ledger._failed[transfer.id] = (result, transfer)
+            ledger._failed_order.append(transfer.id)
             ledger._next_id = max(ledger._next_id, transfer.id + 1)
             ledger._new_failures.append((transfer, result.value))
     return DisbursementOutcome(results, len(accepted), total)

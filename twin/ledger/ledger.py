@@ -22,6 +22,7 @@ import datetime as dt
 import heapq
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from twin.ledger.bulk import BulkIndex
 from twin.ledger.chunks import Chunk
 from twin.ledger.disburse import DisbursementBatch, DisbursementOutcome, disburse
 from twin.ledger.limits import Limits
+from twin.ledger.resident import evict, read_back, restore, stored_hold_state, stored_returned
 from twin.ledger.results import AccountResult, TransferResult
 from twin.ledger.store import MAX_INTEGER, SQLiteStore
 from twin.ledger.transfers import Transfer, TransferCode, TransferFlags
@@ -75,6 +77,11 @@ class LedgerConfig:
     #: Largest number of changed transfers kept in memory inside a batch before
     #: they are written out.
     batch_flush_size: int = 100_000
+    #: Seconds a committed transfer or failed id stays in memory after it
+    #: commits. Open holds, and originals with an open refund or reversal hold,
+    #: stay however old. Older ones are read back from the store when a request
+    #: names them (see :mod:`twin.ledger.resident`). None keeps every transfer.
+    memory_seconds: float | None = 600.0
 
 
 class Ledger:
@@ -101,6 +108,18 @@ class Ledger:
         # whose balance it took over, so closure can still find the unions that paid the money.
         self._predecessor: dict[int, int] = {}
         self._expiries: list[tuple[int, int]] = []
+        # What stays in memory (see twin.ledger.resident): the ids committed, in
+        # commit order, those past the window that a rule still needs, those read
+        # back from the store for one request, and the highest id that left.
+        self._order: deque[int] = deque()
+        self._failed_order: deque[int] = deque()
+        self._held_back: list[int] = []
+        self._held_back_checked = 0
+        self._held_back_day = -1
+        self._restored: list[int] = []
+        self._evicted_max_id = 0
+        # Original id -> number of open refund or reversal holds that name it.
+        self._open_returns: dict[int, int] = {}
         self._settled: set[str] = set()
         self._next_period_end: dt.date | None = None
         # The local day on which _settle_due last found nothing more due.
@@ -189,18 +208,33 @@ class Ledger:
             return range(first, first + count)
 
     def transfer(self, transfer_id: int) -> Transfer | None:
-        found = self._transfers.get(transfer_id)
-        if found is None and self._bulk:
-            found = self._bulk.transfer(transfer_id)
-        return found
+        """Return the committed transfer with this id, from memory or the store, or None."""
+        with self._lock:
+            found = self._transfers.get(transfer_id)
+            if found is None and self._bulk:
+                found = self._bulk.transfer(transfer_id)
+            if found is None and self._evicted(transfer_id):
+                found = self.store.row_transfer(transfer_id)
+            return found
 
     def hold_state(self, pending_id: int) -> str | None:
         """Return ``pending``, ``posted``, ``voided`` or ``expired`` for a hold."""
-        return self._hold_state.get(pending_id)
+        with self._lock:
+            state = self._hold_state.get(pending_id)
+            if state is None and self._evicted(pending_id):
+                state = stored_hold_state(self.store, pending_id)
+            return state
 
     def returned_amount(self, original_id: int) -> int:
         """Return how much of a transfer has been given back by refunds and reversals."""
-        return self._returned.get(original_id, 0)
+        with self._lock:
+            if self._evicted(original_id):
+                return stored_returned(self.store, original_id)
+            return self._returned.get(original_id, 0)
+
+    def resident_transfers(self) -> int:
+        """Return the number of committed transfers kept in memory as objects (chunks not counted)."""
+        return len(self._transfers)
 
     def disbursements(self, welfare_account_id: int) -> list[tuple[int, int]]:
         """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first.
@@ -230,8 +264,7 @@ class Ledger:
             now = self._now()
             self._expire_due(now)
             self._settle_due(now)
-            if self._bulk:
-                self._find_chunked(transfers)
+            self._find_named(transfers)
             results = self._apply_batch(transfers)
             self._maybe_flush()
             return results
@@ -338,6 +371,7 @@ class Ledger:
             self._new_settlements = []
             self._new_closed = []
             self._new_chunks = []
+            evict(self)
 
     def checkpoint(self) -> int:
         """Flush, then write the account rows that lag behind the store's chunk log; return how many."""
@@ -359,6 +393,13 @@ class Ledger:
         if self._batch_depth == 0 or len(self._new_transfers) >= self.config.batch_flush_size or self._new_chunks:
             self.flush()
 
+    def _find_named(self, transfers: Sequence[Transfer]) -> None:
+        """Put the transfers that ``transfers`` name, chunked or in the store only, where the rules look."""
+        if self._bulk:
+            self._find_chunked(transfers)
+        if self._evicted_max_id:
+            read_back(self, transfers)
+
     def _find_chunked(self, transfers: Sequence[Transfer]) -> None:
         """Put the chunked transfers that ``transfers`` name into ``_transfers``, where the rules look."""
         for transfer in transfers:
@@ -366,7 +407,11 @@ class Ledger:
                 if transfer_id and transfer_id not in self._transfers:
                     found = self._bulk.transfer(transfer_id)
                     if found is not None:
-                        self._transfers[transfer_id] = found
+                        restore(self, found)
+
+    def _evicted(self, transfer_id: int) -> bool:
+        """Tell whether ``transfer_id`` may be in the store only: not in memory and at most the eviction mark."""
+        return 0 < transfer_id <= self._evicted_max_id and transfer_id not in self._transfers
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store."""
@@ -400,6 +445,7 @@ class Ledger:
         self._last_timestamp = max(self._last_timestamp, self._bulk.last_timestamp)
         for transfer, result in self.store.failures():
             self._failed[transfer.id] = (TransferResult(result), transfer)
+            self._failed_order.append(transfer.id)
             max_id = max(max_id, transfer.id)
 
         # Interest: the settled periods and the next one due.
@@ -419,11 +465,13 @@ class Ledger:
                 [Account(self.config.interest_account_id, AccountCode.INTEREST_EXPENSE, "bank", flags=AccountFlags.NONE)]
             )
             self._next_id = max(self._next_id, self.config.interest_account_id + 1)
+        evict(self)
 
     def _index(self, transfer: Transfer) -> None:
         """Record a committed transfer in the lookups that later rules need."""
         transfer_id = transfer.id
         self._transfers[transfer_id] = transfer
+        self._order.append(transfer_id)
         # A caller may choose its own ids; new_id() must never hand one out again.
         if transfer_id >= self._next_id:
             self._next_id = transfer_id + 1
@@ -442,6 +490,9 @@ class Ledger:
                     holds.add(transfer_id)
             if transfer.timeout:
                 heapq.heappush(self._expiries, (transfer.timestamp + transfer.timeout * _MICROS, transfer_id))
+            if code in _RETURN_CODES and transfer.original_id:
+                original_id = transfer.original_id
+                self._open_returns[original_id] = self._open_returns.get(original_id, 0) + 1
         elif flags & _RESOLVING:
             pending_id = transfer.pending_id
             if flags & _POST_FLAG:
@@ -456,12 +507,15 @@ class Ledger:
                 holds = open_holds.get(account_id)
                 if holds is not None:
                     holds.discard(pending_id)
+                    if not holds:
+                        del open_holds[account_id]
             # A pending refund or reversal reserved its whole amount of the
             # original; give back what this resolution does not post.
             pending = self._transfers.get(pending_id)
             if pending is not None and pending.original_id and pending.code in _RETURN_CODES:
                 posted = transfer.amount if flags & _POST_FLAG else 0
                 self._returned[pending.original_id] -= pending.amount - posted
+                _count_down(self._open_returns, pending.original_id)
         if code in _RETURN_CODES and transfer.original_id and not flags & _RESOLVING:
             self._returned[transfer.original_id] = self._returned.get(transfer.original_id, 0) + transfer.amount
         # Closure splits the welfare balance by the money that arrived: a
@@ -578,3 +632,12 @@ def _check_ids(kind: str, ids: list[int]) -> None:
             f"{kind} id {max(ids)} is above {MAX_INTEGER}, the largest id the ledger can store; "
             f"take ids from Ledger.new_id()"
         )
+
+
+def _count_down(counts: dict[int, int], key: int) -> None:
+    """Take one from ``counts[key]``, removing the key at zero."""
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
