@@ -65,11 +65,12 @@ def test_default_runs_unsharded():
 
 
 def test_full_runs_large_scales_sharded():
-    assert settings(full=True) == {"scales": (0.01, 0.1, 1.0), "shards": 0}
+    assert settings(full=True) == {"scales": (0.01, 0.1, 1.0), "shards": 0, "timeout": None}
 
 
 def test_scales_and_shards_passed():
-    assert settings(scales=(0.002,), shards=2, workers=2) == {"scales": (0.002,), "shards": 2, "workers": 2}
+    expected = {"scales": (0.002,), "shards": 2, "workers": 2, "timeout": None}
+    assert settings(scales=(0.002,), shards=2, workers=2) == expected
 
 
 def test_workers_alone_shards_automatically():

@@ -83,10 +83,16 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
 
 
 def _engine_settings(args: argparse.Namespace) -> dict:
-    """Return the engine benchmark's arguments: ``--full`` runs the large scales sharded."""
+    """Return the engine benchmark's arguments: ``--full`` runs the large scales sharded.
+
+    Scales the user chooses run with no time limit: a province-wide run takes
+    hours, and stopping it at the default limit (meant for ``make bench``)
+    would throw its work away.
+    """
     settings: dict = {}
     if args.scales or args.full:
         settings["scales"] = args.scales or FULL_SCALES
+        settings["timeout"] = None
     if args.shards is not None:
         settings["shards"] = args.shards
     elif args.full or args.workers:
