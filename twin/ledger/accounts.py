@@ -15,6 +15,7 @@ from __future__ import annotations
 from enum import IntFlag, StrEnum
 
 __all__ = [
+    "shared_number",
     "Account",
     "AccountClass",
     "AccountCode",
@@ -75,6 +76,16 @@ class AccountFlags(IntFlag):
 # enum module, and ``balance`` and ``available`` are read on every transfer.
 _CMNED = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
 _WELFARE = int(AccountFlags.WELFARE)
+
+
+# One object per day or year number that accounts hold, so a million accounts on
+# the same day share one int instead of a million 28-byte copies.
+_SHARED: dict[int, int] = {}
+
+
+def shared_number(value: int) -> int:
+    """Return the one shared int object equal to ``value``, for the day and year numbers accounts keep."""
+    return _SHARED.setdefault(value, value)
 
 
 class AccountStatus(StrEnum):

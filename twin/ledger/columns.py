@@ -22,7 +22,7 @@ import numpy as np
 
 from twin.calendar import days_in_year
 from twin.ledger import interest
-from twin.ledger.accounts import Account, AccountFlags, AccountStatus
+from twin.ledger.accounts import Account, AccountFlags, AccountStatus, shared_number
 from twin.ledger.limits import year_of_day
 
 __all__ = ["AccountColumns", "TableColumns", "credit_accounts"]
@@ -152,7 +152,8 @@ def credit_accounts(credits: AccountColumns | TableColumns, accepted: np.ndarray
         fields["credits_posted"] = posted
 
     # A window that rolls for every account is written in the same pass.
-    for same, key, value, other in ((same_day, "day", day, "day_out"), (same_year, "year", year, "year_out")):
+    shared_day, shared_year = shared_number(day), shared_number(year)
+    for same, key, value, other in ((same_day, "day", shared_day, "day_out"), (same_year, "year", shared_year, "year_out")):
         if not same.any():
             fields[key] = value
             fields[other] = 0
@@ -177,7 +178,7 @@ def _accrue(credits: AccountColumns | TableColumns, places: np.ndarray, start: n
             products[days_in_year(year)] += balance * days
         credits.write("product_365", products[365], rows)
         credits.write("product_366", products[366], rows)
-    credits.write("interest_day", day, places)
+    credits.write("interest_day", shared_number(day), places)
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from twin.calendar import days_in_year
-from twin.ledger.accounts import Account
+from twin.ledger.accounts import Account, shared_number
 from twin.ledger.limits import year_of_day
 
 __all__ = ["accrue", "interest_due", "next_settlement_date", "is_settlement_date", "day_index", "date_of_day"]
@@ -45,7 +45,7 @@ def accrue(account: Account, day: int) -> None:
     """Add the posted balance for every local day before ``day`` not yet counted."""
     start = account.interest_day
     if start < 0:
-        account.interest_day = day
+        account.interest_day = shared_number(day)
         return
     if day <= start:
         return
@@ -60,7 +60,7 @@ def accrue(account: Account, day: int) -> None:
             else:
                 account.product_365 += balance * (stop - start)
             start = stop
-    account.interest_day = day
+    account.interest_day = shared_number(day)
 
 
 def interest_due(account: Account, rate: Decimal) -> int:

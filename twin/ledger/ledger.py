@@ -31,7 +31,7 @@ from decimal import Decimal
 from twin.calendar import local_day_index
 from twin.clock import Clock
 from twin.ledger import interest
-from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus
+from twin.ledger.accounts import Account, AccountCode, AccountFlags, AccountStatus, shared_number
 from twin.ledger.apply import apply_batch, apply_resolution
 from twin.ledger.bulk import BulkIndex
 from twin.ledger.chunks import Chunk
@@ -154,7 +154,7 @@ class Ledger:
                     results.append(AccountResult.EXISTS if same else AccountResult.EXISTS_WITH_DIFFERENT_FIELDS)
                     continue
                 account.timestamp = now
-                account.interest_day = local_day_index(now)
+                account.interest_day = shared_number(local_day_index(now))
                 self._next_id = max(self._next_id, account.id + 1)
                 if self._next_period_end is None:
                     self._next_period_end = self._first_unsettled(interest.date_of_day(account.interest_day))
@@ -620,7 +620,7 @@ class Ledger:
             # then at the balance without the interest, so count them again.
             account = self._accounts[transfer.credit_account_id]
             account.product_365 = account.product_366 = 0
-            account.interest_day = value_days[account.id]
+            account.interest_day = shared_number(value_days[account.id])
         log.info("settled interest for the period ending %s: %d credits", key, len(credits))
         return credits
 

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from twin.ledger.accounts import Account, AccountCode, AccountFlags
+from twin.ledger.accounts import Account, AccountCode, AccountFlags, shared_number
 from twin.ledger.results import TransferResult
 from twin.ledger.transfers import Transfer, TransferCode, TransferFlags
 
@@ -87,12 +87,12 @@ def exempt_code_allowed(code: TransferCode, debit: Account, credit: Account) -> 
 
 def _roll(account: Account, day: int) -> None:
     if account.day != day:
-        account.day = day
+        account.day = shared_number(day)
         account.day_in = 0
         account.day_out = 0
     year = year_of_day(day)
     if account.year != year:
-        account.year = year
+        account.year = shared_number(year)
         account.year_in = 0
         account.year_out = 0
 

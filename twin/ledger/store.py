@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twin.ledger.accounts import Account
+from twin.ledger.accounts import Account, shared_number
 from twin.ledger.chunks import CHUNK_ROWS, Chunk, decode_column, encode_column, fold, local_days
 from twin.ledger.columns import TableColumns, credit_accounts
 from twin.ledger.transfers import INFLOW_CODES, Transfer, TransferCode, TransferFlags
@@ -554,6 +554,9 @@ class SQLiteStore:
             account = Account(row[0], row[1], row[2], row[3], row[4], row[5])
             for name, value in zip(ACCOUNT_COLUMNS[6:], row[6:-1], strict=True):
                 setattr(account, name, value)
+            account.day = shared_number(account.day)
+            account.year = shared_number(account.year)
+            account.interest_day = shared_number(account.interest_day)
             accounts[account.id] = account
             positions[account.id] = row[-1]
         return accounts, positions
