@@ -2,6 +2,9 @@
 
 :class:`Ledger` keeps its working state in memory for speed and writes every
 change to a :class:`~twin.ledger.store.SQLiteStore`, its store of record.
+Committed transfers leave memory once they are older than
+``LedgerConfig.memory_seconds`` and no open hold needs them, and are read back
+from the store when a request names them (see :mod:`twin.ledger.resident`).
 ``create_transfers`` checks each transfer against the rules in the order of
 :class:`~twin.ledger.results.TransferResult`, applies the ones that pass, and
 returns one result per transfer. Linked chains commit or fail as a whole.
