@@ -81,9 +81,10 @@ def evict(ledger: Ledger) -> None:
         failed.pop(transfer_id, None)
     ledger._restored = []
 
-    # Once a local day, or when the list has doubled, look again at what was held back.
+    # Once a local day, or when the list has doubled, look again at what was held back
+    # and at the expiry entries.
     day = local_day_index(ledger._last_timestamp)
-    if held_back and (day != ledger._held_back_day or len(held_back) > 2 * ledger._held_back_checked):
+    if day != ledger._held_back_day or len(held_back) > 2 * ledger._held_back_checked:
         ledger._held_back = [
             transfer_id for transfer_id in held_back if transfer_id in transfers and not _release(ledger, transfer_id)
         ]
