@@ -20,6 +20,7 @@ def test_engine_bench_runs_a_scripted_scenario():
     assert run["ledger_balanced"] is True
     assert run["authorizations"] > 0
     assert run["floor_ratio"] > 0
+    assert run["simulated_events"] > 0
     assert run["cpu_seconds"] > 0
 
 

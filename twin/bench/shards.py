@@ -266,6 +266,7 @@ def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: 
     # Samples 0.2 s apart can miss a short peak, but never go below one shard's own peak.
     peak = max(outcome["peak_together"], shard_peak)
     days = max(run["simulated_days"] for run in runs)
+    events = sum(run["simulated_events"] for run in runs)
 
     shard_runs = [
         {
@@ -274,6 +275,7 @@ def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: 
             "seed": plan.seed,
             "members": run["members"],
             "authorizations": run["authorizations"],
+            "simulated_events": run["simulated_events"],
             "ledger_transfers": run["ledger_transfers"],
             "ledger_balanced": run["ledger_balanced"],
             "wall_seconds": round(run["wall_seconds"], 3),
@@ -296,6 +298,9 @@ def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: 
         "wall_seconds": round(wall, 3),
         "cpu_seconds": round(cpu, 3),
         "simulated_days_per_second": round(days / wall, 3) if wall else 0.0,
+        "simulated_events": events,
+        "simulated_events_per_second": round(events / wall, 1) if wall else 0.0,
+        "simulated_events_per_cpu_second": round(events / cpu, 1) if cpu else 0.0,
         "authorizations_per_second": round(authorizations / wall, 1) if wall else 0.0,
         "authorizations_per_cpu_second": round(authorizations / cpu, 1) if cpu else 0.0,
         "peak_rss_bytes": peak,

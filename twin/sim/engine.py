@@ -71,6 +71,8 @@ class RunResult:
     metrics: dict
     expectations: list[ExpectationResult] = field(default_factory=list)
     interrupted: bool = False
+    #: SimPy events the run processed (timeouts, process steps, requests).
+    simulated_events: int = 0
 
     @property
     def failures(self) -> list[ExpectationResult]:
@@ -150,12 +152,13 @@ def run_scenario(
     metrics["summary"]["expectations_failed"] = sum(1 for result in expectations if not result.ok)
     performance = {
         "wall_seconds": round(time.perf_counter() - wall_started, 3),
+        "simulated_events": world.env.events_processed,
         "authorizations": sum(recorder.responses.values()),
         "core_latency": world.core.metrics.snapshot()["latency"],
     }
     write_outputs(out, metrics, recorder, performance)
     world.ledger.store.close()
-    return RunResult(out, metrics, expectations, interrupted)
+    return RunResult(out, metrics, expectations, interrupted, world.env.events_processed)
 
 
 # Private interface
