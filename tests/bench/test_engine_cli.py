@@ -45,7 +45,7 @@ def test_scales_rejected(bench, value):
 def test_engine_options_only_for_engine(bench, which):
     code, err = bench(which, "--shards", "2")
     assert code == 2
-    assert err == "--scales, --shards and --workers apply to the engine benchmark only; " \
+    assert err == "--scales, --shards, --workers and --keep apply to the engine benchmark only; " \
                   "use them with twin bench engine or twin bench all\n"
 
 
@@ -56,7 +56,7 @@ def test_shards_message_in_chinese(capsys, monkeypatch):
 
 
 def settings(**given) -> dict:
-    values = {"scales": None, "shards": None, "workers": None, "full": False, **given}
+    values = {"scales": None, "shards": None, "workers": None, "full": False, "keep": None, **given}
     return _engine_settings(argparse.Namespace(**values))
 
 
@@ -75,3 +75,21 @@ def test_scales_and_shards_passed():
 
 def test_workers_alone_shards_automatically():
     assert settings(workers=2) == {"shards": 0, "workers": 2}
+
+
+def test_keep_runs_sharded():
+    assert settings(keep="kept") == {"keep": "kept", "shards": 0}
+
+
+def test_keep_rejected_for_ledger(bench):
+    code, err = bench("ledger", "--keep", "kept")
+    assert code == 2
+    assert "--keep apply to the engine benchmark only" in err
+
+
+def test_keep_folder_of_other_run_rejected(bench, tmp_path):
+    (tmp_path / "scale-0.0002").mkdir()
+    (tmp_path / "scale-0.0002" / "plan.json").write_text('{"scale": 0.5}', encoding="utf-8")
+    code, err = bench("engine", "--scales", "0.0002", "--shards", "2", "--keep", str(tmp_path))
+    assert code == 2
+    assert "keeps shards of another run" in err

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from twin.bench.shards import (
+    KeptRunMismatch,
     city_members,
     default_shards,
     plan_shards,
@@ -109,8 +110,13 @@ def test_default_shards(peak, scale, workers, expected):
 
 
 @pytest.fixture(scope="module")
-def tiny_run():
-    return run_sharded(str(PEAK), 0.0002, shards=2, workers=2)
+def kept_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("kept")
+
+
+@pytest.fixture(scope="module")
+def tiny_run(kept_folder):
+    return run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=kept_folder)
 
 
 def test_sharded_run_finishes(tiny_run):
@@ -153,3 +159,32 @@ def test_sharded_bytes_per_member(tiny_run):
 def test_sharded_run_rejects_no_workers():
     with pytest.raises(ValueError, match="workers must be 1 or more"):
         run_sharded(str(PEAK), 0.0002, shards=2, workers=0)
+
+
+def test_kept_run_has_one_sitting(tiny_run):
+    [sitting] = tiny_run["sittings"]
+    assert sitting["finished"] is True
+    assert sorted(sitting["shards_finished"]) == [0, 1]
+    assert tiny_run["wall_seconds"] == sitting["wall_seconds"]
+
+
+def test_kept_run_again_runs_nothing(tiny_run, kept_folder):
+    again = run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=kept_folder)
+    assert again["authorizations"] == tiny_run["authorizations"]
+    assert again["sittings"] == tiny_run["sittings"]
+
+
+def test_kept_run_resumes_missing_shard(tiny_run, kept_folder, tmp_path):
+    folder = tmp_path / "resumed"
+    folder.mkdir()
+    for name in ("plan.json", "shard-0.json", "sittings.json"):
+        (folder / name).write_bytes((kept_folder / name).read_bytes())
+    resumed = run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=folder)
+    assert resumed["authorizations"] == tiny_run["authorizations"]
+    assert [sitting["shards_finished"] for sitting in resumed["sittings"]][1] == [1]
+    assert resumed["wall_seconds"] == pytest.approx(sum(sitting["wall_seconds"] for sitting in resumed["sittings"]))
+
+
+def test_kept_folder_of_other_scale_rejected(tiny_run, kept_folder):
+    with pytest.raises(KeptRunMismatch, match="keeps shards of another run"):
+        run_sharded(str(PEAK), 0.0003, shards=2, workers=2, keep=kept_folder)

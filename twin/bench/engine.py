@@ -68,6 +68,7 @@ print(json.dumps({
     "authorizations": summary["authorizations"],
     "simulated_days": days,
     "simulated_events": result.simulated_events,
+    "interrupted": result.interrupted,
     "ledger_transfers": summary["ledger_transfers"],
     "ledger_balanced": summary["ledger_balanced"],
     "peak_rss_bytes": own_peak_rss_bytes(),
@@ -128,6 +129,9 @@ def read_child_figures(returncode: int, stdout: str, stderr: str) -> dict:
         tail = stderr.strip().splitlines()[-1:] or ["no output"]
         return {"error": tail[0]}
     figures = json.loads(stdout.strip().splitlines()[-1])
+    if figures.pop("interrupted", False):
+        # Ctrl-C reaches the children too, and the engine then ends its run early.
+        return {"error": "interrupted"}
     wall = figures["wall_seconds"]
     cpu = figures["cpu_seconds"]
     members = figures["members"]
@@ -167,6 +171,7 @@ def bench_engine(
     timeout: float | None = 900.0,
     shards: int | None = None,
     workers: int | None = None,
+    keep: Path | str | None = None,
 ) -> dict:
     """Run the engine at each scale beside the SimPy floor; return the figures.
 
@@ -175,14 +180,17 @@ def bench_engine(
     (default: the machine's CPUs). ``AUTO_SHARDS`` picks the number for each
     scale (:func:`twin.bench.shards.default_shards`); None runs each scale in
     one process. A scale that does not finish within ``timeout`` seconds is
-    reported as timed out rather than waited for.
+    reported as timed out rather than waited for. With ``keep``, a sharded
+    scale keeps its finished shards in ``keep/scale-<scale>`` and a later call
+    with the same folder runs only the others.
     """
     floor = simpy_floor()
     workers = workers or os.cpu_count() or 1
     runs = []
     for scale in scales:
         try:
-            runs.append(_run_one(scenario, scale, timeout, shards, workers))
+            folder = Path(keep) / f"scale-{scale}" if keep is not None else None
+            runs.append(_run_one(scenario, scale, timeout, shards, workers, folder))
         except subprocess.TimeoutExpired:
             runs.append({"scale": scale, "error": f"timed out after {timeout:.0f} s"})
     for run in runs:
@@ -194,7 +202,9 @@ def bench_engine(
 # Private interface
 
 
-def _run_one(scenario: str, scale: float, timeout: float | None, shards: int | None, workers: int) -> dict:
+def _run_one(
+    scenario: str, scale: float, timeout: float | None, shards: int | None, workers: int, keep: Path | None
+) -> dict:
     if shards is None:
         return run_scale(scenario, scale, timeout)
 
@@ -203,4 +213,4 @@ def _run_one(scenario: str, scale: float, timeout: float | None, shards: int | N
 
     if shards == AUTO_SHARDS:
         shards = default_shards(load_scenario(scenario), scale, workers)
-    return run_sharded(scenario, scale, shards, workers, timeout)
+    return run_sharded(scenario, scale, shards, workers, timeout, keep)

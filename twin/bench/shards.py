@@ -15,16 +15,26 @@ whole one. One shard is the whole run: every city, the scenario's own seed.
 Memory is sampled while the shards run: every 0.2 s the ``VmRSS`` of each
 running shard is read from ``/proc/<pid>/status``, and the peak of the sum is
 the memory the machine needed. Each shard also reports its own ``VmHWM``.
+
+A run of the whole province takes hours. Given a folder (``keep``), a sharded
+run writes each finished shard's figures there and records each sitting (its
+wall time and its memory peak, finished or interrupted). Run again with the
+same folder, it runs only the shards that have no figures yet. The whole's
+wall time is then the sum of the sittings', the work lost to an interrupted
+shard included.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import math
 import os
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +54,7 @@ __all__ = [
     "run_sharded",
     "shard_scenario",
     "split_cities",
+    "KeptRunMismatch",
 ]
 
 #: Members a shard should have at most when the number of shards is chosen for
@@ -54,6 +65,10 @@ MEMBERS_PER_SHARD = 100_000
 
 #: Seconds between two samples of the running shards' memory.
 _SAMPLE_SECONDS = 0.2
+
+
+class KeptRunMismatch(ValueError):
+    """The folder given to keep a sharded run holds another run's shards."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +180,7 @@ def run_sharded(
     shards: int,
     workers: int,
     timeout: float | None = None,
+    keep: Path | str | None = None,
 ) -> dict:
     """Run ``scenario`` at ``scale`` as ``shards`` processes, ``workers`` at a time; return the whole's figures.
 
@@ -175,12 +191,18 @@ def run_sharded(
     stops the run, which then returns ``scale`` and ``error``. Raises
     :class:`subprocess.TimeoutExpired` when the whole takes longer than
     ``timeout`` seconds, after stopping the shards still running.
+
+    With ``keep``, finished shards' figures and each sitting are kept in that
+    folder, and shards already kept there are not run again; the figures then
+    have ``sittings`` too. Raises :class:`KeptRunMismatch` when the folder
+    holds shards of another scenario file, scale or shard count.
     """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
     plans = plan_shards(load_scenario(scenario), scale, shards)
+    kept = _KeptShards(Path(keep), scenario, scale, plans) if keep is not None else None
     with tempfile.TemporaryDirectory(prefix="twin-shards-") as folder:
-        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout)
+        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout, kept)
     if "error" in outcome:
         return {"scale": scale, "error": outcome["error"]}
     return _whole_figures(scale, plans, workers, outcome)
@@ -196,16 +218,83 @@ class _Running:
     out: Path
 
 
+class _KeptShards:
+    """The folder of a sharded run that may take several sittings.
+
+    ``plan.json`` names the run (the scenario file's SHA-256, the scale and the
+    shards), ``shard-<i>.json`` holds a finished shard's figures and
+    ``sittings.json`` lists each sitting's wall time and memory peak.
+    """
+
+    def __init__(self, folder: Path, scenario: str, scale: float, plans: list[ShardPlan]) -> None:
+        self.folder = folder
+        digest = hashlib.sha256(Path(scenario).read_bytes()).hexdigest()
+        identity = {"scenario_sha256": digest, "scale": scale, "shards": [asdict(plan) for plan in plans]}
+        identity = json.loads(json.dumps(identity))
+        folder.mkdir(parents=True, exist_ok=True)
+        plan_file = folder / "plan.json"
+        if plan_file.exists():
+            if json.loads(plan_file.read_text(encoding="utf-8")) != identity:
+                raise KeptRunMismatch(
+                    f"{folder} keeps shards of another run (scenario file, scale or shards differ); "
+                    "give a new folder or delete this one"
+                )
+        else:
+            _write_json(plan_file, identity)
+
+    def figures(self, index: int) -> dict | None:
+        """Return the kept figures of shard ``index``, or None when it has not finished."""
+        path = self.folder / f"shard-{index}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def keep(self, index: int, figures: dict) -> None:
+        _write_json(self.folder / f"shard-{index}.json", figures)
+
+    def sittings(self) -> list[dict]:
+        path = self.folder / "sittings.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+    def add_sitting(self, started: dt.datetime, wall: float, peak: int, shards: list[int], finished: bool) -> None:
+        sitting = {
+            "started": started.isoformat(timespec="seconds"),
+            "wall_seconds": round(wall, 3),
+            "peak_rss_bytes": peak,
+            "shards_finished": shards,
+            "finished": finished,
+        }
+        _write_json(self.folder / "sittings.json", [*self.sittings(), sitting])
+
+
+def _write_json(path: Path, value) -> None:
+    """Write ``value`` to ``path`` whole or not at all (through a temporary file and a rename)."""
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    staging.replace(path)
+
+
 def _run_shards(
-    scenario: str, scale: float, plans: list[ShardPlan], workers: int, folder: Path, timeout: float | None
+    scenario: str,
+    scale: float,
+    plans: list[ShardPlan],
+    workers: int,
+    folder: Path,
+    timeout: float | None,
+    kept: _KeptShards | None = None,
 ) -> dict:
     """Start the shards, at most ``workers`` at once, sample their memory and collect their figures."""
     from twin.bench.engine import child_command, read_child_figures
 
-    waiting = list(plans)
-    running: list[_Running] = []
     figures: dict[int, dict] = {}
+    if kept is not None:
+        for plan in plans:
+            found = kept.figures(plan.index)
+            if found is not None:
+                figures[plan.index] = found
+    waiting = [plan for plan in plans if plan.index not in figures]
+    running: list[_Running] = []
+    finished_here: list[int] = []
     peak_together = 0
+    started_at = dt.datetime.now(dt.timezone.utc)
     started = time.perf_counter()
     try:
         while waiting or running:
@@ -231,6 +320,9 @@ def _run_shards(
                 if "error" in result:
                     return {"error": f"shard {shard.plan.index}: {result['error']}"}
                 figures[shard.plan.index] = result
+                finished_here.append(shard.plan.index)
+                if kept is not None:
+                    kept.keep(shard.plan.index, result)
             if timeout is not None and time.perf_counter() - started > timeout:
                 raise subprocess.TimeoutExpired("twin bench shards", timeout)
             if running:
@@ -239,7 +331,16 @@ def _run_shards(
         for shard in running:
             shard.process.kill()
             shard.process.wait()
-    return {"wall_seconds": time.perf_counter() - started, "peak_together": peak_together, "figures": figures}
+        wall = time.perf_counter() - started
+        if kept is not None and (finished_here or running):
+            kept.add_sitting(started_at, wall, peak_together, finished_here, finished=not running and not waiting)
+    outcome = {"wall_seconds": wall, "peak_together": peak_together, "figures": figures}
+    if kept is not None:
+        sittings = kept.sittings()
+        outcome["sittings"] = sittings
+        outcome["wall_seconds"] = sum(sitting["wall_seconds"] for sitting in sittings)
+        outcome["peak_together"] = max((sitting["peak_rss_bytes"] for sitting in sittings), default=peak_together)
+    return outcome
 
 
 def _resident_bytes(pid: int) -> int:
@@ -307,4 +408,5 @@ def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: 
         "shard_peak_rss_bytes": shard_peak,
         "bytes_per_member": round(peak / members) if members else None,
         "shard_runs": shard_runs,
+        **({"sittings": outcome["sittings"]} if "sittings" in outcome else {}),
     }

@@ -51,7 +51,7 @@ FULL_SCALES = (0.01, 0.1, 1.0)
 
 def bench_command(args: argparse.Namespace, console: Console) -> int:
     names = BENCHMARKS if args.which == "all" else (args.which,)
-    if "engine" not in names and (args.scales or args.shards or args.workers):
+    if "engine" not in names and (args.scales or args.shards or args.workers or args.keep):
         console.warn("bench.engine_only")
         return EXIT_INVALID
     results: dict[str, dict] = {}
@@ -69,7 +69,16 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
             console.warn("cli.bench.no_entry", module=module_name, entry=f"bench_{name}")
             continue
         console.warn("cli.bench.running", name=name)
-        results[name] = entry(**_engine_settings(args)) if name == "engine" else entry()
+        if name != "engine":
+            results[name] = entry()
+            continue
+        from twin.bench.shards import KeptRunMismatch
+
+        try:
+            results[name] = entry(**_engine_settings(args))
+        except KeptRunMismatch:
+            console.warn("bench.keep_mismatch", folder=args.keep)
+            return EXIT_INVALID
 
     if args.json:
         console.line(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))
@@ -89,6 +98,8 @@ def _engine_settings(args: argparse.Namespace) -> dict:
     hours, and stopping it at the default limit (meant for ``make bench``)
     would throw its work away.
     """
+    from twin.bench.engine import AUTO_SHARDS
+
     settings: dict = {}
     if args.scales or args.full:
         settings["scales"] = args.scales or FULL_SCALES
@@ -96,11 +107,12 @@ def _engine_settings(args: argparse.Namespace) -> dict:
     if args.shards is not None:
         settings["shards"] = args.shards
     elif args.full or args.workers:
-        from twin.bench.engine import AUTO_SHARDS
-
         settings["shards"] = AUTO_SHARDS
     if args.workers:
         settings["workers"] = args.workers
+    if args.keep:
+        settings["keep"] = args.keep
+        settings.setdefault("shards", AUTO_SHARDS)
     return settings
 
 
