@@ -172,3 +172,18 @@ def test_merchant_twice(world):
 
     with pytest.raises(ValueError, match="already exists"):
         world.issuer.add_merchant("shop1", "x", "5411", True)
+
+
+def test_card_accounts_share_one_owner(world):
+    world.card()
+    world.issuer.open_welfare_account("m1")
+    accounts = world.issuer.card_of("m1").accounts
+    owners = [world.ledger.account(account_id).owner for account_id in accounts.ids()]
+    assert owners == ["member:m1"] * 3
+    assert owners[0] is owners[1] and owners[0] is owners[2]
+
+
+def test_cards_of_one_month_share_expiry(world):
+    first, _ = world.issuer.issue_card("e1")
+    second, _ = world.issuer.issue_card("e2")
+    assert first.expiry is second.expiry

@@ -269,3 +269,28 @@ def test_refund_form_drops_old_days():
 def test_refund_form_rejects_preauthorization():
     with pytest.raises(ValueError, match="only purchases and completions"):
         RefundRecords().add(dt.date(2020, 1, 6), [purchase_record(kind=K.PREAUTHORIZATION)])
+
+
+@pytest.mark.parametrize("fields", [{"discount_transfer_id": 0}, {"amount": 2**31, "paid": 2**31 - 1_000},
+                                    {"transfer_id": 2**40}, {"discount_transfer_id": 3},
+                                    {"id": f"{2**40:012d}", "transfer_id": 2**40 - 2, "discount_transfer_id": 2**40 - 1}])
+def test_refund_form_keeps_values_past_narrow_columns(fields):
+    original = purchase_record(**fields)
+    kept = RefundRecords()
+    kept.add(original.local_date, [purchase_record(7), original])
+    assert refund_fields(kept.get(original.id)) == refund_fields(original)
+
+
+def test_refund_form_finds_ids_far_apart_on_one_day():
+    near, far = purchase_record(20), purchase_record(2**33, transfer_id=2**33 - 2, discount_transfer_id=2**33 - 1)
+    kept = RefundRecords()
+    kept.add(near.local_date, [far, near])
+    assert kept.get(far.id).transfer_id == far.transfer_id
+    assert kept.get(near.id).discount_transfer_id == near.discount_transfer_id
+    assert kept.get(f"{2**32 + 20:012d}") is None
+
+
+def test_refund_form_row_is_narrow():
+    kept = RefundRecords()
+    kept.add(dt.date(2020, 1, 6), [purchase_record(number) for number in range(1, 101)])
+    assert sum(day.rows.nbytes for day in kept._days) == 100 * 42

@@ -158,6 +158,8 @@ class Issuer:
         self._merchants: dict[str, Merchant] = {}
         self._unions: dict[str, int] = {}
         self._account_serial = 0
+        #: Expiry strings by value, so that cards issued in one month share one.
+        self._expiries: dict[str, str] = {}
         self.system = self._open_system_accounts()
 
     # Lookups
@@ -278,7 +280,8 @@ class Issuer:
                 return 0, "no_card"
             if card.accounts.welfare:
                 return card.accounts.welfare, "exists"
-            welfare = self._member_account(AccountCode.MEMBER_WELFARE, member, card.account_class, welfare=True)
+            owner = self.ledger.account(card.accounts.main).owner
+            welfare = self._member_account(AccountCode.MEMBER_WELFARE, owner, card.account_class, welfare=True)
             card.accounts = CardAccounts(card.accounts.main, welfare, card.accounts.transit_wallet)
             return welfare, "ok"
 
@@ -373,9 +376,12 @@ class Issuer:
             pin_value = self.pins.make_verification_value_from_block(pan, pin_block, self.keys.zone_pin_key)
         else:
             pin_value = self.pins.make_verification_value(pan, INITIAL_PIN if batch else pin)
-        main = self._member_account(AccountCode.MEMBER_MAIN, member, account_class)
-        wallet = self._new_account(AccountCode.TRANSIT_WALLET, f"member:{member}", flags=_CUSTOMER)
-        welfare_id = self._member_account(AccountCode.MEMBER_WELFARE, member, account_class, welfare=True) if welfare else 0
+        # One owner string for the card's accounts, and one expiry string per month of issue.
+        owner = f"member:{member}"
+        expiry = self._expiries.setdefault(expiry, expiry)
+        main = self._member_account(AccountCode.MEMBER_MAIN, owner, account_class)
+        wallet = self._new_account(AccountCode.TRANSIT_WALLET, owner, flags=_CUSTOMER)
+        welfare_id = self._member_account(AccountCode.MEMBER_WELFARE, owner, account_class, welfare=True) if welfare else 0
         card = CardRecord(
             pan=pan,
             psn="01",
@@ -392,13 +398,13 @@ class Issuer:
         self._card_of_member[member] = pan
         return card
 
-    def _member_account(self, code: AccountCode, member: str, account_class: AccountClass, *, welfare: bool = False) -> int:
+    def _member_account(self, code: AccountCode, owner: str, account_class: AccountClass, *, welfare: bool = False) -> int:
         flags = _CUSTOMER | AccountFlags.EARNS_INTEREST
         if account_class is AccountClass.II:
             flags |= AccountFlags.LIMITED
         if welfare:
             flags |= AccountFlags.WELFARE
-        return self._new_account(code, f"member:{member}", account_class, flags)
+        return self._new_account(code, owner, account_class, flags)
 
     def _new_account(
         self,
