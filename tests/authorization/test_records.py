@@ -80,7 +80,8 @@ def test_requests_without_local_time_kept():
     assert cache.lookup(request(when=None)) == (True, RESPONSES[2])
 
 
-@pytest.mark.parametrize("transfer_ids", [(), (5,), (5, 6), (5, 6, 7), (5, 7), (7, 6), (1, 2, 3, 4), (0,)])
+@pytest.mark.parametrize("transfer_ids", [(), (5,), (5, 6), (5, 6, 7), (5, 7), (7, 6), (1, 2, 3, 4), (0,), (14, 15),
+                                          (14, 15, 16), (13, 14, 15), (14, 16)])
 def test_transfer_ids_come_back(transfer_ids):
     cache = DuplicateCache()
     response = Response(ResponseCode.APPROVED, "approved", "000000000017", transfer_ids=transfer_ids)
@@ -93,3 +94,42 @@ def test_plain_string_kind_matches_enum():
     cache.remember(request(), RESPONSES[2])
     plain = dataclasses.replace(request(), kind="purchase")
     assert cache.lookup(plain) == (True, RESPONSES[2])
+
+
+@pytest.mark.parametrize("extra", [{"trace": []}, {"balance": 0}, {"available": 0}, {"approval_code": "000018"}])
+def test_single_extra_field_comes_back(extra):
+    cache = DuplicateCache()
+    response = Response(ResponseCode.APPROVED, "approved", "000000000017", **extra)
+    cache.remember(request(), response)
+    found = cache.lookup(request())[1]
+    assert found == response
+    assert type(found.trace) is type(response.trace)
+
+
+def test_entries_share_kind_code_reason_account():
+    cache = DuplicateCache()
+    cache.remember(request("000001"), RESPONSES[0])
+    cache.remember(request("000002"), dataclasses.replace(RESPONSES[0], authorization_id="000000000021"))
+    first, second = cache._days[NOW.date()].values()
+    assert first[1] is second[1]
+    assert len(first) == 7
+
+
+def test_other_account_keeps_own_shape():
+    cache = DuplicateCache()
+    cache.remember(request("000001"), RESPONSES[0])
+    cache.remember(request("000002"), dataclasses.replace(RESPONSES[0], account=AccountType.MAIN))
+    assert cache.lookup(request("000001"))[1].account is AccountType.WELFARE
+    assert cache.lookup(request("000002"))[1].account is AccountType.MAIN
+
+
+@pytest.mark.parametrize(("authorization_id", "transfer_ids", "packed"), [
+    ("000000000017", (14, 15, 16), -3), ("000000000017", (14, 15), -2), ("000000000018", (14, 15), 14 << 2 | 2),
+    ("", (14, 15), 14 << 2 | 2), ("x17", (14, 15), 14 << 2 | 2),
+])
+def test_purchase_transfer_ids_kept_from_id(authorization_id, transfer_ids, packed):
+    cache = DuplicateCache()
+    response = Response(ResponseCode.APPROVED, "approved", authorization_id, transfer_ids=transfer_ids)
+    cache.remember(request(), response)
+    assert next(iter(cache._days[NOW.date()].values()))[6] == packed
+    assert cache.lookup(request()) == (True, response)

@@ -84,7 +84,8 @@ class Processor:
         if request.channel not in _PAYMENT_CHANNELS:
             return C.INVALID_TRANSACTION, "channel_not_for_purchase"
         discount = merchant.campaign.discount(request.amount, today) if merchant.campaign else 0
-        paid = request.amount - discount
+        # Without a discount, paid is the request's own int: the record and the response keep no copy.
+        paid = request.amount - discount if discount else request.amount
         account = self._select_account(card, merchant.designated, paid)
         account_id = self._account_id(card, account)
 

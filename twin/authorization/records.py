@@ -54,8 +54,11 @@ class DuplicateCache:
 
     An entry keeps a hash of the request's content instead of the content, and
     the response's fields in one tuple. The approval code, which is the authorization id's last six digits,
-    is made again from the id. A retransmission gets a new :class:`Response`
-    equal to the first. NOTE: two different contents with the same 64-bit hash
+    is made again from the id. The request's kind and the response's code,
+    reason and account are kept as one tuple shared by all entries with the
+    same four, and a response without balance, available balance, own approval
+    code or trace (most of them) is kept without those four fields. A
+    retransmission gets a new :class:`Response` equal to the first. NOTE: two different contents with the same 64-bit hash
     would pass as a retransmission. The chance is about one in 2**64 per reused
     key, and a key is reused only by a terminal that repeats a STAN on one day.
     """
@@ -65,6 +68,9 @@ class DuplicateCache:
         # terminal id and STAN joined with a unit separator: one string, not a tuple of three.
         self._days: dict[dt.date | None, dict[str, tuple]] = {}
         self._newest_date: dt.date | None = None
+        # Shared (kind, code, reason, account) tuples, keyed by the ids of the kind, code and
+        # account and by the reason, because hashing ints and a string is cheaper than enum members.
+        self._shapes: dict[tuple, tuple] = {}
 
     @staticmethod
     def key(request: Request) -> tuple[dt.date | None, str]:
@@ -96,7 +102,7 @@ class DuplicateCache:
         entry = None if day is None else day.get(f"{terminal_id}\x1f{stan}")
         if entry is None:
             return None
-        return entry[1], _response(entry)
+        return entry[1][0], _response(entry)
 
     def remember(self, request: Request, response: Response, key: tuple | None = None) -> None:
         """Keep ``response`` for retransmissions of ``request`` (``key`` as in :meth:`lookup`)."""
@@ -107,6 +113,7 @@ class DuplicateCache:
         if day is None:
             day = self._days[date] = {}
         # Inline _pack_ids for the usual purchase (hold and post, and the discount), called per request.
+        authorization_id = response.authorization_id
         packed = transfer_ids = response.transfer_ids
         count = len(transfer_ids)
         if 2 <= count <= 3:
@@ -115,28 +122,33 @@ class DuplicateCache:
                 count == 2 or transfer_ids[1] == first + 1
             ):
                 packed = first << 2 | count
+                # A purchase's id comes right after its three reserved transfer ids. The
+                # negative count (a shared small int) marks ids that end three below the id.
+                try:
+                    if int(authorization_id) == first + 3:
+                        packed = -count
+                except ValueError:
+                    pass
         elif count == 1:
             packed = _pack_ids(transfer_ids)
-        authorization_id = response.authorization_id
         approval_code = response.approval_code
         if approval_code == authorization_id[-6:]:
             approval_code = None
-        day[terminal_stan] = (
-            _content_hash(request),
-            request.kind,
-            response.code,
-            response.reason,
-            authorization_id,
-            response.account,
-            response.amount,
-            response.discount,
-            response.balance,
-            response.available,
-            response.arpc,
-            approval_code,
-            packed,
-            response.trace,
-        )
+        kind, code, reason, account = request.kind, response.code, response.reason, response.account
+        shape_key = (id(kind), id(code), reason, id(account))
+        shape = self._shapes.get(shape_key)
+        if shape is None:
+            shape = self._shapes[shape_key] = (kind, code, reason, account)
+        balance, available, trace = response.balance, response.available, response.trace
+        if balance is None and available is None and approval_code is None and trace.__class__ is tuple and not trace:
+            day[terminal_stan] = (
+                _content_hash(request), shape, authorization_id, response.amount, response.discount, response.arpc, packed,
+            )
+        else:
+            day[terminal_stan] = (
+                _content_hash(request), shape, authorization_id, response.amount, response.discount, response.arpc, packed,
+                balance, available, approval_code, trace,
+            )
         if date is not None and (self._newest_date is None or date > self._newest_date):
             self._newest_date = date
             self._prune(date)
@@ -152,12 +164,23 @@ class DuplicateCache:
 
 def _response(entry: tuple) -> Response:
     """Build the response that :meth:`DuplicateCache.remember` kept in ``entry``."""
-    (_, _, code, reason, authorization_id, account, amount, discount, balance, available, arpc,
-     approval_code, transfer_ids, trace) = entry
+    if len(entry) == _SHORT_ENTRY:
+        _, (_, code, reason, account), authorization_id, amount, discount, arpc, transfer_ids = entry
+        return Response(
+            code, reason, authorization_id, account, amount, discount, None, None, arpc,
+            authorization_id[-6:], _unpack_ids(transfer_ids, authorization_id),
+        )
+    (_, (_, code, reason, account), authorization_id, amount, discount, arpc, transfer_ids,
+     balance, available, approval_code, trace) = entry
     return Response(
         code, reason, authorization_id, account, amount, discount, balance, available, arpc,
-        authorization_id[-6:] if approval_code is None else approval_code, _unpack_ids(transfer_ids), trace,
+        authorization_id[-6:] if approval_code is None else approval_code, _unpack_ids(transfer_ids, authorization_id),
+        trace,
     )
+
+
+#: Length of an entry kept without balance, available balance, approval code and trace.
+_SHORT_ENTRY = 7
 
 
 def _pack_ids(transfer_ids: tuple[int, ...]) -> int | tuple[int, ...]:
@@ -177,8 +200,11 @@ def _pack_ids(transfer_ids: tuple[int, ...]) -> int | tuple[int, ...]:
     return first << 2 | count
 
 
-def _unpack_ids(packed: int | tuple[int, ...]) -> tuple[int, ...]:
+def _unpack_ids(packed: int | tuple[int, ...], authorization_id: str) -> tuple[int, ...]:
     if type(packed) is int:
+        if packed < 0:
+            first = int(authorization_id) - 3
+            return tuple(range(first, first - packed))
         first = packed >> 2
         return tuple(range(first, first + (packed & 3)))
     return packed
