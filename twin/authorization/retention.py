@@ -50,7 +50,7 @@ _NO_TRANSFER = _INT32_MIN
 
 
 class _Day:
-    """One local day's rows, sorted by id; ``first`` is the id that offset 0 stands for."""
+    """One local day's rows, sorted by id; ``first`` is the id at offset 0."""
 
     __slots__ = ("date", "rows", "first", "last")
 
@@ -67,9 +67,10 @@ class RefundRecords:
     :meth:`get` returns a new :class:`AuthorizationRecord` with the kept
     fields. Its ``member`` is empty, ``hold_id`` is 0 and ``completions`` is
     empty, because a refund reads none of them. After a refund changes the
-    amounts given back, :meth:`write_returned` stores them. A record whose id or
-    PAN does not fit the integer columns (a PAN with a leading zero, for example)
-    is kept whole instead.
+    amounts given back, :meth:`write_returned` stores them. A record that does
+    not fit the integer columns (a PAN with a leading zero, an amount above
+    2**31 - 1 fen, a transfer id more than 2**31 from the authorization id) is
+    kept whole instead.
     """
 
     def __init__(self) -> None:
@@ -103,23 +104,6 @@ class RefundRecords:
             if index == len(fitting) or fitting[index][0] - fitting[start][0] > _UINT32_MAX:
                 self._add_block(date, fitting[start:index])
                 start = index
-
-    def _add_block(self, date: dt.date, fitting: list[tuple[int, AuthorizationRecord]]) -> None:
-        first = fitting[0][0]
-        block = np.empty(len(fitting), dtype=_ROW)
-        block[:] = [
-            (
-                number - first, int(record.pan), self._merchant(record.merchant_id), _ACCOUNT_INDEX[record.account],
-                (_COMPLETION if record.kind is Kind.COMPLETION else 0)
-                | (_REVERSED if record.reversed else 0)
-                | (_VOIDED if record.voided else 0),
-                record.amount, record.paid, record.returned, record.returned_paid,
-                number - record.transfer_id,
-                number - record.discount_transfer_id if record.discount_transfer_id else _NO_TRANSFER,
-            )
-            for number, record in fitting
-        ]
-        self._days.append(_Day(date, block, first))
 
     def get(self, authorization_id: str) -> AuthorizationRecord | None:
         """Return the kept record of ``authorization_id`` as a new object, or None."""
@@ -173,6 +157,23 @@ class RefundRecords:
         self._whole = {key: value for key, value in self._whole.items() if value[0] >= date}
 
     # Private interface
+
+    def _add_block(self, date: dt.date, fitting: list[tuple[int, AuthorizationRecord]]) -> None:
+        first = fitting[0][0]
+        block = np.empty(len(fitting), dtype=_ROW)
+        block[:] = [
+            (
+                number - first, int(record.pan), self._merchant(record.merchant_id), _ACCOUNT_INDEX[record.account],
+                (_COMPLETION if record.kind is Kind.COMPLETION else 0)
+                | (_REVERSED if record.reversed else 0)
+                | (_VOIDED if record.voided else 0),
+                record.amount, record.paid, record.returned, record.returned_paid,
+                number - record.transfer_id,
+                number - record.discount_transfer_id if record.discount_transfer_id else _NO_TRANSFER,
+            )
+            for number, record in fitting
+        ]
+        self._days.append(_Day(date, block, first))
 
     def _find(self, authorization_id: str) -> tuple[_Day, int] | AuthorizationRecord | None:
         whole = self._whole.get(authorization_id)
