@@ -5,9 +5,15 @@ from pathlib import Path
 import pytest
 
 from twin.bench.shards import (
+    DEFAULT_BYTES_PER_MEMBER,
+    FIXED_BYTES,
     KeptRunMismatch,
+    ShardPlan,
+    _bytes_per_member,
     city_members,
     default_shards,
+    machine_memory_bytes,
+    next_shard,
     plan_shards,
     run_sharded,
     shard_scenario,
@@ -188,3 +194,41 @@ def test_kept_run_resumes_missing_shard(tiny_run, kept_folder, tmp_path):
 def test_kept_folder_of_other_scale_rejected(tiny_run, kept_folder):
     with pytest.raises(KeptRunMismatch, match="keeps shards of another run"):
         run_sharded(str(PEAK), 0.0003, shards=2, workers=2, keep=kept_folder)
+
+
+def plan_of(index: int, members: int):
+    return ShardPlan(index, 3, (f"city{index}",), members, index)
+
+
+def test_next_shard_starts_first_when_idle():
+    # Alone, a shard runs even when it is expected to need more than the budget.
+    assert next_shard([plan_of(0, 10_000_000)], [], 9_000, budget=1_000) == 0
+
+
+def test_next_shard_skips_one_too_large():
+    waiting = [plan_of(1, 1_000_000), plan_of(2, 100_000)]
+    running = [plan_of(0, 1_000_000)]
+    # 2 x (100 MB + 9 GB) is over 12 GB, 100 MB + 9 GB + 100 MB + 0.9 GB is not.
+    assert next_shard(waiting, running, 9_000, budget=12_000_000_000) == 1
+
+
+def test_next_shard_waits_when_none_fits():
+    assert next_shard([plan_of(1, 1_000_000)], [plan_of(0, 1_000_000)], 9_000, budget=10_000_000_000) is None
+
+
+def test_next_shard_none_waiting():
+    assert next_shard([], [plan_of(0, 10)], 9_000, budget=10**12) is None
+
+
+def test_bytes_per_member_learned_from_finished():
+    figures = {0: {"members": 1_000, "peak_rss_bytes": FIXED_BYTES + 5_000_000},
+               1: {"members": 1_000, "peak_rss_bytes": FIXED_BYTES + 7_000_000}}
+    assert _bytes_per_member(figures) == 7_000
+
+
+def test_bytes_per_member_default_before_any():
+    assert _bytes_per_member({}) == DEFAULT_BYTES_PER_MEMBER
+
+
+def test_machine_memory_read():
+    assert machine_memory_bytes() > 0

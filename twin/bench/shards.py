@@ -16,6 +16,13 @@ Memory is sampled while the shards run: every 0.2 s the ``VmRSS`` of each
 running shard is read from ``/proc/<pid>/status``, and the peak of the sum is
 the memory the machine needed. Each shard also reports its own ``VmHWM``.
 
+Shards start largest first, but only while the memory they are expected to
+need together stays within a budget (85% of the machine's memory by default).
+A shard is expected to need the fixed cost of a process plus its members
+times the most memory per member that a finished shard of the run needed, or
+a measured default before any has finished. A shard too large for the budget
+on its own still runs, alone.
+
 A run of the whole province takes hours. Given a folder (``keep``), a sharded
 run writes each finished shard's figures there and records each sitting (its
 wall time and its memory peak, finished or interrupted). Run again with the
@@ -55,6 +62,8 @@ __all__ = [
     "shard_scenario",
     "split_cities",
     "KeptRunMismatch",
+    "machine_memory_bytes",
+    "next_shard",
 ]
 
 #: Members a shard should have at most when the number of shards is chosen for
@@ -65,6 +74,18 @@ MEMBERS_PER_SHARD = 100_000
 
 #: Seconds between two samples of the running shards' memory.
 _SAMPLE_SECONDS = 0.2
+
+#: Memory of a shard process before its members: imported code, the world,
+#: SQLite. Measured at about 100 MB in runs of 0.0002 of the province.
+FIXED_BYTES = 100_000_000
+
+#: Memory per member expected before any shard of a run has finished. Shards of
+#: scale 0.1 of the Spring Festival peak needed 7,700 to 7,900 bytes a member
+#: beyond the fixed cost (5 December 2026); this leaves some room above that.
+DEFAULT_BYTES_PER_MEMBER = 9_000
+
+#: Share of the machine's memory that shards may be expected to use together.
+MEMORY_SHARE = 0.85
 
 
 class KeptRunMismatch(ValueError):
@@ -181,6 +202,7 @@ def run_sharded(
     workers: int,
     timeout: float | None = None,
     keep: Path | str | None = None,
+    memory_budget: int | None = None,
 ) -> dict:
     """Run ``scenario`` at ``scale`` as ``shards`` processes, ``workers`` at a time; return the whole's figures.
 
@@ -196,19 +218,67 @@ def run_sharded(
     folder, and shards already kept there are not run again; the figures then
     have ``sittings`` too. Raises :class:`KeptRunMismatch` when the folder
     holds shards of another scenario file, scale or shard count.
+
+    ``memory_budget`` (bytes; default :data:`MEMORY_SHARE` of the machine's
+    memory) bounds what the running shards are expected to need together.
     """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
     plans = plan_shards(load_scenario(scenario), scale, shards)
     kept = _KeptShards(Path(keep), scenario, scale, plans) if keep is not None else None
+    budget = memory_budget if memory_budget is not None else round(machine_memory_bytes() * MEMORY_SHARE)
     with tempfile.TemporaryDirectory(prefix="twin-shards-") as folder:
-        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout, kept)
+        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout, kept, budget)
     if "error" in outcome:
         return {"scale": scale, "error": outcome["error"]}
     return _whole_figures(scale, plans, workers, outcome)
 
 
+def machine_memory_bytes() -> int:
+    """Return the machine's memory (``MemTotal`` of ``/proc/meminfo``), or 16 GiB where it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 16 * 1024**3
+
+
+def next_shard(waiting: list[ShardPlan], running: list[ShardPlan], bytes_per_member: float, budget: int) -> int | None:
+    """Return the position in ``waiting`` of the shard to start now, or None to wait for a running one.
+
+    The first waiting shard (they wait largest first) whose expected memory
+    fits beside the running shards' within ``budget``; when none runs, the
+    first waiting shard, even one too large for the budget.
+    """
+    if not waiting:
+        return None
+    if not running:
+        return 0
+    in_use = sum(_expected_bytes(plan, bytes_per_member) for plan in running)
+    for position, plan in enumerate(waiting):
+        if in_use + _expected_bytes(plan, bytes_per_member) <= budget:
+            return position
+    return None
+
+
 # Private interface
+
+
+def _expected_bytes(plan: ShardPlan, bytes_per_member: float) -> float:
+    return FIXED_BYTES + plan.members * bytes_per_member
+
+
+def _bytes_per_member(figures: dict[int, dict]) -> float:
+    """Return the most memory per member beyond the fixed cost among finished shards, or the default."""
+    seen = [
+        (run["peak_rss_bytes"] - FIXED_BYTES) / run["members"]
+        for run in figures.values()
+        if run.get("members")
+    ]
+    return max(seen, default=DEFAULT_BYTES_PER_MEMBER)
 
 
 @dataclass
@@ -280,6 +350,7 @@ def _run_shards(
     folder: Path,
     timeout: float | None,
     kept: _KeptShards | None = None,
+    budget: int | None = None,
 ) -> dict:
     """Start the shards, at most ``workers`` at once, sample their memory and collect their figures."""
     from twin.bench.engine import child_command, read_child_figures
@@ -294,12 +365,19 @@ def _run_shards(
     running: list[_Running] = []
     finished_here: list[int] = []
     peak_together = 0
-    started_at = dt.datetime.now(dt.timezone.utc)
+    started_at = dt.datetime.now(dt.UTC)
     started = time.perf_counter()
     try:
         while waiting or running:
             while waiting and len(running) < workers:
-                plan = waiting.pop(0)
+                if budget is None:
+                    position = 0
+                else:
+                    per_member = _bytes_per_member(figures)
+                    position = next_shard(waiting, [shard.plan for shard in running], per_member, budget)
+                if position is None:
+                    break
+                plan = waiting.pop(position)
                 out = folder / f"shard-{plan.index}"
                 out.mkdir()
                 command = child_command(scenario, out / "run", scale, (plan.index, plan.count))
