@@ -176,6 +176,34 @@ def test_posted_disbursement_listed_as_posted(card):
     assert card.disbursements(WELFARE) == [(UNION, 50_000), (UNION_2, 20_000)]
 
 
+def test_reversed_disbursement_not_listed(card):
+    paid = disburse(card, 30_000, union=UNION_2)
+    must(card, WELFARE, UNION_2, 30_000, C.REVERSAL, original_id=paid)
+    assert card.disbursements(WELFARE) == [(UNION, 50_000)]
+
+
+def test_partly_reversed_disbursement_listed_net(card):
+    paid = disburse(card, 30_000, union=UNION_2)
+    must(card, WELFARE, UNION_2, 10_000, C.REVERSAL, original_id=paid)
+    assert card.disbursements(WELFARE) == [(UNION, 50_000), (UNION_2, 20_000)]
+
+
+def test_reversed_posted_disbursement_listed_net(card):
+    held, _ = hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT)
+    posted = must(card, 0, 0, 30_000, C.DISBURSEMENT, flags=TF.POST_PENDING, pending_id=held)
+    must(card, WELFARE, UNION_2, 5_000, C.REVERSAL, original_id=posted)
+    assert reopen(card).disbursements(WELFARE) == [(UNION, 50_000), (UNION_2, 25_000)]
+
+
+def test_closure_skips_reversed_disbursement(card):
+    paid = disburse(card, 30_000, union=UNION_2)
+    must(card, WELFARE, UNION_2, 30_000, C.REVERSAL, original_id=paid)
+    before = card.account(UNION_2).balance
+    close_card_accounts(card, CARD, OUTSIDE, ClosurePolicy.BY_PAYMENT_ORDER)
+    # The balance is the first union's 50,000 only; none of it goes to the union that took its money back.
+    assert card.account(UNION_2).balance == before
+
+
 def test_expired_disbursement_not_listed(card, clock):
     hold(card, UNION_2, WELFARE, 30_000, C.DISBURSEMENT, timeout=60)
     clock.advance(minutes=2)

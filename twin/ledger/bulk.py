@@ -77,13 +77,15 @@ class BulkIndex:
             mask |= indexed.holds(ids)
         return mask
 
-    def credits(self, account_id: int) -> list[tuple[int, int, int]]:
-        """Return ``(timestamp, debit account id, amount)`` of every transfer into ``account_id``."""
+    def credits(self, account_id: int) -> list[tuple[int, int, int, int]]:
+        """Return ``(timestamp, debit account id, amount, transfer id)`` of every transfer into ``account_id``."""
         found = []
         for indexed in self._chunks:
             chunk = indexed.chunk
             for row in indexed.rows_crediting(account_id):
-                found.append((int(chunk.timestamps[row]), chunk.debit_account_id, int(chunk.amounts[row])))
+                found.append(
+                    (int(chunk.timestamps[row]), chunk.debit_account_id, int(chunk.amounts[row]), int(chunk.ids[row]))
+                )
         return found
 
 

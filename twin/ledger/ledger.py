@@ -103,7 +103,8 @@ class Ledger:
         self._returned: dict[int, int] = {}
         # Welfare account -> (timestamp, union account, amount) of each disbursement
         # committed one by one; those committed as chunks are in ``_bulk``.
-        self._disbursed: dict[int, list[tuple[int, int, int]]] = {}
+        #: Per welfare account: (timestamp, union account id, amount, transfer id) of each disbursement posted.
+        self._disbursed: dict[int, list[tuple[int, int, int, int]]] = {}
         self._bulk = BulkIndex()
         # The highest id in ``_transfers``, so a file of new ids skips the lookups.
         self._highest_id = 0
@@ -242,8 +243,10 @@ class Ledger:
     def disbursements(self, welfare_account_id: int) -> list[tuple[int, int]]:
         """Return ``(union account id, amount)`` of each disbursement into a welfare account, oldest first.
 
-        Only money that arrived is listed: a disbursement placed as a hold counts
-        when it is posted, for the amount posted, and not at all if voided or expired.
+        Only money that arrived and stayed is listed: a disbursement placed as a
+        hold counts when it is posted, for the amount posted, and not at all if
+        voided or expired. A reversal of a posted disbursement takes its amount
+        off, and one reversed in full is left out.
 
         A replacement card's welfare account also lists the disbursements of
         the lost cards' welfare accounts whose balance it took over.
@@ -257,7 +260,10 @@ class Ledger:
             account = self._accounts.get(account_id)
             if self._bulk and account is not None and int(account.flags) & _WELFARE_FLAG:
                 entries = sorted(entries + self._bulk.credits(account_id))
-            history.extend((union, amount) for _, union, amount in entries)
+            for _, union, amount, transfer_id in entries:
+                kept = amount - self.returned_amount(transfer_id)
+                if kept > 0:
+                    history.append((union, kept))
         return history
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferResult]:
@@ -528,7 +534,7 @@ class Ledger:
             credit = self._accounts.get(transfer.credit_account_id)
             if credit is not None and int(credit.flags) & _WELFARE_FLAG:
                 self._disbursed.setdefault(credit.id, []).append(
-                    (transfer.timestamp, transfer.debit_account_id, transfer.amount)
+                    (transfer.timestamp, transfer.debit_account_id, transfer.amount, transfer_id)
                 )
         if code is _REPLACEMENT and not flags & _RESOLVING:
             credit = self._accounts.get(transfer.credit_account_id)
