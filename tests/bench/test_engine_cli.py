@@ -45,7 +45,7 @@ def test_scales_rejected(bench, value):
 def test_engine_options_only_for_engine(bench, which):
     code, err = bench(which, "--shards", "2")
     assert code == 2
-    assert err == "--scales, --shards, --workers and --keep apply to the engine benchmark only; " \
+    assert err == "--scales, --shards, --workers, --keep and --smallest-first apply to the engine benchmark only; " \
                   "use them with twin bench engine or twin bench all\n"
 
 
@@ -56,7 +56,8 @@ def test_shards_message_in_chinese(capsys, monkeypatch):
 
 
 def settings(**given) -> dict:
-    values = {"scales": None, "shards": None, "workers": None, "full": False, "keep": None, **given}
+    values = {"scales": None, "shards": None, "workers": None, "full": False, "keep": None, "smallest_first": False,
+              **given}
     return _engine_settings(argparse.Namespace(**values))
 
 
@@ -84,7 +85,7 @@ def test_keep_runs_sharded():
 def test_keep_rejected_for_ledger(bench):
     code, err = bench("ledger", "--keep", "kept")
     assert code == 2
-    assert "--keep apply to the engine benchmark only" in err
+    assert "--smallest-first apply to the engine benchmark only" in err
 
 
 def test_keep_folder_of_other_run_rejected(bench, tmp_path):
@@ -93,3 +94,7 @@ def test_keep_folder_of_other_run_rejected(bench, tmp_path):
     code, err = bench("engine", "--scales", "0.0002", "--shards", "2", "--keep", str(tmp_path))
     assert code == 2
     assert "keeps shards of another run" in err
+
+
+def test_smallest_first_runs_sharded():
+    assert settings(smallest_first=True) == {"smallest_first": True, "shards": 0}

@@ -1,5 +1,10 @@
 """The engine benchmark split by city over processes."""
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -232,3 +237,26 @@ def test_bytes_per_member_default_before_any():
 
 def test_machine_memory_read():
     assert machine_memory_bytes() > 0
+
+
+def test_smallest_first_finishes_smallest_first(peak, tmp_path):
+    result = run_sharded(str(PEAK), 0.0002, shards=2, workers=1, keep=tmp_path, smallest_first=True)
+    by_size = [plan.index for plan in sorted(plan_shards(peak, 0.0002, 2), key=lambda plan: plan.members)]
+    assert result["sittings"][0]["shards_finished"] == by_size
+    assert [shard["shard"] for shard in result["shard_runs"]] == [0, 1]
+
+
+def test_sigterm_stops_and_records_sitting(tmp_path):
+    command = [sys.executable, "-m", "twin.cli", "bench", "engine", "--scales", "0.0002", "--shards", "2",
+               "--workers", "1", "--keep", str(tmp_path), "--lang", "en"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    sitting_started = time.monotonic()
+    while not (tmp_path / "scale-0.0002" / "plan.json").exists() and time.monotonic() - sitting_started < 60:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    [sitting] = json.loads((tmp_path / "scale-0.0002" / "sittings.json").read_text(encoding="utf-8"))
+    assert process.returncode == 130
+    assert "stopped by SIGTERM" in err
+    assert sitting["finished"] is False

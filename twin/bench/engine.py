@@ -172,6 +172,7 @@ def bench_engine(
     shards: int | None = None,
     workers: int | None = None,
     keep: Path | str | None = None,
+    smallest_first: bool = False,
 ) -> dict:
     """Run the engine at each scale beside the SimPy floor; return the figures.
 
@@ -182,7 +183,8 @@ def bench_engine(
     one process. A scale that does not finish within ``timeout`` seconds is
     reported as timed out rather than waited for. With ``keep``, a sharded
     scale keeps its finished shards in ``keep/scale-<scale>`` and a later call
-    with the same folder runs only the others.
+    with the same folder runs only the others. ``smallest_first`` starts a
+    sharded scale's smallest shards first.
     """
     floor = simpy_floor()
     workers = workers or os.cpu_count() or 1
@@ -190,7 +192,7 @@ def bench_engine(
     for scale in scales:
         try:
             folder = Path(keep) / f"scale-{scale}" if keep is not None else None
-            runs.append(_run_one(scenario, scale, timeout, shards, workers, folder))
+            runs.append(_run_one(scenario, scale, timeout, shards, workers, folder, smallest_first))
         except subprocess.TimeoutExpired:
             runs.append({"scale": scale, "error": f"timed out after {timeout:.0f} s"})
     for run in runs:
@@ -203,7 +205,13 @@ def bench_engine(
 
 
 def _run_one(
-    scenario: str, scale: float, timeout: float | None, shards: int | None, workers: int, keep: Path | None
+    scenario: str,
+    scale: float,
+    timeout: float | None,
+    shards: int | None,
+    workers: int,
+    keep: Path | None,
+    smallest_first: bool,
 ) -> dict:
     if shards is None:
         return run_scale(scenario, scale, timeout)
@@ -213,4 +221,4 @@ def _run_one(
 
     if shards == AUTO_SHARDS:
         shards = default_shards(load_scenario(scenario), scale, workers)
-    return run_sharded(scenario, scale, shards, workers, timeout, keep)
+    return run_sharded(scenario, scale, shards, workers, timeout, keep, smallest_first=smallest_first)

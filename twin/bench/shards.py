@@ -38,6 +38,7 @@ import hashlib
 import json
 import math
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -62,6 +63,7 @@ __all__ = [
     "shard_scenario",
     "split_cities",
     "KeptRunMismatch",
+    "ShardRunStopped",
     "machine_memory_bytes",
     "next_shard",
 ]
@@ -90,6 +92,10 @@ MEMORY_SHARE = 0.85
 
 class KeptRunMismatch(ValueError):
     """The folder given to keep a sharded run holds another run's shards."""
+
+
+class ShardRunStopped(Exception):
+    """A sharded run stopped by SIGTERM or SIGHUP (``kill``, a closed terminal) after stopping its shards."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +209,7 @@ def run_sharded(
     timeout: float | None = None,
     keep: Path | str | None = None,
     memory_budget: int | None = None,
+    smallest_first: bool = False,
 ) -> dict:
     """Run ``scenario`` at ``scale`` as ``shards`` processes, ``workers`` at a time; return the whole's figures.
 
@@ -221,14 +228,20 @@ def run_sharded(
 
     ``memory_budget`` (bytes; default :data:`MEMORY_SHARE` of the machine's
     memory) bounds what the running shards are expected to need together.
+    ``smallest_first`` starts the smallest shards first instead of the
+    largest, so that a sitting of limited time finishes as many as it can.
+
+    SIGTERM and SIGHUP stop the shards, record the sitting and raise
+    :class:`ShardRunStopped`; Ctrl-C does the same and raises KeyboardInterrupt.
     """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
     plans = plan_shards(load_scenario(scenario), scale, shards)
     kept = _KeptShards(Path(keep), scenario, scale, plans) if keep is not None else None
+    order = sorted(plans, key=lambda plan: (plan.members, plan.index)) if smallest_first else plans
     budget = memory_budget if memory_budget is not None else round(machine_memory_bytes() * MEMORY_SHARE)
     with tempfile.TemporaryDirectory(prefix="twin-shards-") as folder:
-        outcome = _run_shards(scenario, scale, plans, workers, Path(folder), timeout, kept, budget)
+        outcome = _run_shards(scenario, scale, order, workers, Path(folder), timeout, kept, budget)
     if "error" in outcome:
         return {"scale": scale, "error": outcome["error"]}
     return _whole_figures(scale, plans, workers, outcome)
@@ -249,7 +262,7 @@ def machine_memory_bytes() -> int:
 def next_shard(waiting: list[ShardPlan], running: list[ShardPlan], bytes_per_member: float, budget: int) -> int | None:
     """Return the position in ``waiting`` of the shard to start now, or None to wait for a running one.
 
-    The first waiting shard (they wait largest first) whose expected memory
+    The first waiting shard (in the order they wait) whose expected memory
     fits beside the running shards' within ``budget``; when none runs, the
     first waiting shard, even one too large for the budget.
     """
@@ -367,6 +380,7 @@ def _run_shards(
     peak_together = 0
     started_at = dt.datetime.now(dt.UTC)
     started = time.perf_counter()
+    handlers = _stop_on_signals()
     try:
         while waiting or running:
             while waiting and len(running) < workers:
@@ -406,6 +420,7 @@ def _run_shards(
             if running:
                 time.sleep(_SAMPLE_SECONDS)
     finally:
+        _restore_signals(handlers)
         for shard in running:
             shard.process.kill()
             shard.process.wait()
@@ -419,6 +434,27 @@ def _run_shards(
         outcome["wall_seconds"] = sum(sitting["wall_seconds"] for sitting in sittings)
         outcome["peak_together"] = max((sitting["peak_rss_bytes"] for sitting in sittings), default=peak_together)
     return outcome
+
+
+def _stop_on_signals() -> dict:
+    """Make SIGTERM and SIGHUP raise :class:`ShardRunStopped`; return the handlers they had."""
+
+    def stop(signum, frame):
+        raise ShardRunStopped(signal.Signals(signum).name)
+
+    handlers = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            handlers[signum] = signal.signal(signum, stop)
+        except ValueError:
+            # Only the main thread may set handlers; elsewhere the defaults stay.
+            break
+    return handlers
+
+
+def _restore_signals(handlers: dict) -> None:
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
 
 
 def _resident_bytes(pid: int) -> int:

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from twin.cli.console import Console
-from twin.cli.exits import EXIT_INVALID, EXIT_OK
+from twin.cli.exits import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 
 __all__ = ["tui_command", "bench_command", "BENCHMARKS"]
 
@@ -51,7 +51,8 @@ FULL_SCALES = (0.01, 0.1, 1.0)
 
 def bench_command(args: argparse.Namespace, console: Console) -> int:
     names = BENCHMARKS if args.which == "all" else (args.which,)
-    if "engine" not in names and (args.scales or args.shards or args.workers or args.keep):
+    engine_options = (args.scales, args.shards, args.workers, args.keep, args.smallest_first)
+    if "engine" not in names and any(engine_options):
         console.warn("bench.engine_only")
         return EXIT_INVALID
     results: dict[str, dict] = {}
@@ -72,13 +73,16 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
         if name != "engine":
             results[name] = entry()
             continue
-        from twin.bench.shards import KeptRunMismatch
+        from twin.bench.shards import KeptRunMismatch, ShardRunStopped
 
         try:
             results[name] = entry(**_engine_settings(args))
         except KeptRunMismatch:
             console.warn("bench.keep_mismatch", folder=args.keep)
             return EXIT_INVALID
+        except ShardRunStopped as stopped:
+            console.warn("bench.stopped", signal=str(stopped), folder=args.keep or "-")
+            return EXIT_INTERRUPTED
 
     if args.json:
         console.line(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True, default=str))
@@ -112,6 +116,9 @@ def _engine_settings(args: argparse.Namespace) -> dict:
         settings["workers"] = args.workers
     if args.keep:
         settings["keep"] = args.keep
+        settings.setdefault("shards", AUTO_SHARDS)
+    if args.smallest_first:
+        settings["smallest_first"] = True
         settings.setdefault("shards", AUTO_SHARDS)
     return settings
 
