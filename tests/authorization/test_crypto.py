@@ -428,6 +428,18 @@ def test_key_error_messages_hide_key_bytes():
     assert KEY[:15].hex() not in str(caught.value).lower()
 
 
+def usual_fields() -> dict:
+    """Return the fields of a plain cryptogram data record, for tests to change one of."""
+    return {
+        "amount_authorised": 100,
+        "transaction_date": dt.date(2020, 1, 20),
+        "transaction_type": 0,
+        "unpredictable_number": bytes(4),
+        "atc": 1,
+        "issuer_application_data": bytes.fromhex("07010A03A00000"),
+    }
+
+
 @pytest.mark.parametrize(
     "field, value",
     [
@@ -445,14 +457,7 @@ def test_key_error_messages_hide_key_bytes():
     ],
 )
 def test_cryptogram_data_rejects_field(field, value):
-    fields = {
-        "amount_authorised": 100,
-        "transaction_date": dt.date(2020, 1, 20),
-        "transaction_type": 0,
-        "unpredictable_number": bytes(4),
-        "atc": 1,
-        "issuer_application_data": bytes.fromhex("07010A03A00000"),
-    }
+    fields = usual_fields()
     fields[field] = value
     with pytest.raises(ValueError):
         CryptogramData(**fields)
@@ -462,39 +467,18 @@ def test_cryptogram_data_takes_bytes_subclass():
     class Tagged(bytes):
         pass
 
-    data = CryptogramData(
-        amount_authorised=100,
-        transaction_date=dt.date(2020, 1, 20),
-        transaction_type=0,
-        unpredictable_number=Tagged(4),
-        atc=1,
-        issuer_application_data=bytes.fromhex("07010A03A00000"),
-    )
+    data = CryptogramData(**{**usual_fields(), "unpredictable_number": Tagged(4)})
     assert data.unpredictable_number == bytes(4)
 
 
 def test_cryptogram_data_kept_bytes_follow_replace():
-    data = CryptogramData(
-        amount_authorised=100,
-        transaction_date=dt.date(2020, 1, 20),
-        transaction_type=0,
-        unpredictable_number=bytes(4),
-        atc=1,
-        issuer_application_data=bytes.fromhex("07010A03A00000"),
-    )
+    data = CryptogramData(**usual_fields())
     first = data.to_bytes()
     assert dataclasses.replace(data, atc=2).to_bytes() != first
 
 
 def test_cryptogram_data_kept_bytes_not_compared():
-    fields = {
-        "amount_authorised": 100,
-        "transaction_date": dt.date(2020, 1, 20),
-        "transaction_type": 0,
-        "unpredictable_number": bytes(4),
-        "atc": 1,
-        "issuer_application_data": bytes.fromhex("07010A03A00000"),
-    }
+    fields = usual_fields()
     serialised = CryptogramData(**fields)
     serialised.to_bytes()
     assert serialised == CryptogramData(**fields)

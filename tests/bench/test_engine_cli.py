@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from twin.cli.apps import _engine_settings
+from twin.cli.apps import _engine_settings, _figure
 from twin.cli.main import main
 
 
@@ -98,3 +98,11 @@ def test_keep_folder_of_other_run_rejected(bench, tmp_path):
 
 def test_smallest_first_runs_sharded():
     assert settings(smallest_first=True) == {"smallest_first": True, "shards": 0}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.0002, "0.0002"), (0.0044, "0.0044"), (0.1, "0.100"), (5.663, "5.663"), (0.0, "0.000"), (1673.4, "1,673")],
+)
+def test_figures_keep_small_values(value, shown):
+    assert _figure(value) == shown

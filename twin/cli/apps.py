@@ -130,30 +130,34 @@ def _print_figures(name: str, figures: dict, console: Console) -> None:
         if isinstance(value, dict):
             console.line(f"{key}:")
             console.table(["", ""], [[inner, _figure(figure)] for inner, figure in _flatten(value)], right=(1,))
-        elif isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
-            columns: list[str] = []
-            for row in value:
-                columns.extend(column for column in row if column not in columns)
-            console.line(f"{key}:")
-            console.table(columns, [[_figure(row.get(column)) for column in columns] for row in value],
-                          right=range(len(columns)))
+        elif _is_rows(value):
+            _print_rows(key, value, console)
             _print_nested_runs(key, value, console)
         else:
             console.line(f"{key}: {_figure(value)}")
     console.line()
 
 
+def _is_rows(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(row, dict) for row in value)
+
+
+def _print_rows(title: str, rows: list[dict], console: Console) -> None:
+    """Print a list of runs as one table, with a column for every key any run has."""
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(column for column in row if column not in columns)
+    console.line(f"{title}:")
+    console.table(columns, [[_figure(row.get(column)) for column in columns] for row in rows],
+                  right=range(len(columns)))
+
+
 def _print_nested_runs(key: str, rows: list[dict], console: Console) -> None:
     """Print the lists of runs inside runs (a sharded run's shards) as tables of their own."""
     for position, row in enumerate(rows):
         for inner, value in row.items():
-            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                columns: list[str] = []
-                for item in value:
-                    columns.extend(column for column in item if column not in columns)
-                console.line(f"{key}[{position}].{inner}:")
-                console.table(columns, [[_figure(item.get(column)) for column in columns] for item in value],
-                              right=range(len(columns)))
+            if _is_rows(value):
+                _print_rows(f"{key}[{position}].{inner}", value, console)
 
 
 def _flatten(figures: dict, prefix: str = "") -> list[tuple[str, object]]:
@@ -180,7 +184,10 @@ def _figure(value: object) -> str:
             return ", ".join(value)
         return f"[{len(value)}]"
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        # Three decimals, or three significant digits for smaller values (a scale of 0.0002, a ratio of 0.0044).
+        return f"{value:,.3f}" if abs(value) >= 0.1 or value == 0 else f"{value:.3g}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
