@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import logging
+import math
+import numbers
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -85,6 +87,22 @@ class LedgerConfig:
     #: stay however old. Older ones are read back from the store when a request
     #: names them (see :mod:`twin.ledger.resident`). None keeps every transfer.
     memory_seconds: float | None = 600.0
+
+    def __post_init__(self) -> None:
+        _check_memory_seconds(self.memory_seconds)
+
+
+def _check_memory_seconds(value: object) -> None:
+    # A string would be repeated rather than multiplied, NaN fails deep in the
+    # eviction, and a negative window would silently act like 0.
+    if value is None:
+        return
+    is_number = not isinstance(value, bool) and isinstance(value, numbers.Real)
+    if not is_number or not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"LedgerConfig.memory_seconds is {value!r}; give a finite number of seconds >= 0 "
+            "(0 keeps only what open holds and returns need), or None to keep every transfer in memory"
+        )
 
 
 class Ledger:
