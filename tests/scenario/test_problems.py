@@ -110,9 +110,9 @@ CASES = [
     ),
     (
         "rollout:\n  - {name: w, start: 2020-01-06, end: 2020-02-01, units: ['city:赣州']}\n",
-        f"{F}:16: rollout[0].units[0]: 赣州 is not a city of Jiangxi; use one of the full names: "
-        "南昌市、景德镇市、萍乡市、九江市、新余市、鹰潭市、赣州市、吉安市、宜春市、抚州市、上饶市",
-        f"{F}:16: rollout[0].units[0]: 赣州 不是江西省的设区市；使用全称之一："
+        f'{F}:16: rollout[0].units[0]: "赣州" is not a city of Jiangxi; use one of the full names: '
+        "南昌市, 景德镇市, 萍乡市, 九江市, 新余市, 鹰潭市, 赣州市, 吉安市, 宜春市, 抚州市, 上饶市",
+        f'{F}:16: rollout[0].units[0]: "赣州" 不是江西省的设区市；使用全称之一：'
         "南昌市、景德镇市、萍乡市、九江市、新余市、鹰潭市、赣州市、吉安市、宜春市、抚州市、上饶市",
     ),
     (

@@ -83,6 +83,7 @@ def check_references(data: Any) -> list[Issue]:
     if isinstance(expect, dict) and isinstance(expect.get("metrics"), dict):
         _check_metric_keys(expect["metrics"], _wave_names(data), issues)
     _check_scales(data, issues)
+    _check_cities(data, issues)
     _check_plan(data, kinds, start, end, issues)
     return issues
 
@@ -138,6 +139,24 @@ def _check_scales(data: dict[str, Any], issues: list[Issue]) -> None:
         if isinstance(scale, int | float | Decimal) and not isinstance(scale, bool) and 0 < scale * members < 1:
             values = {"value": f"{float(scale):g}", "members": f"{members:,}", "smallest": f"{smallest_scale(members):g}"}
             issues.append(Issue(("province", name), "scale_too_small", values))
+
+
+def _check_cities(data: dict[str, Any], issues: list[Issue]) -> None:
+    # A repeated city changes nothing because a run draws each city at most once,
+    # so it is most likely a mistake in the file.
+    cities = _dig(data, "province", "population", "cities")
+    if not isinstance(cities, list):
+        return
+    loc = ("province", "population", "cities")
+    first: dict[str, int] = {}
+    for index, city in enumerate(cities):
+        if not isinstance(city, str):
+            continue
+        if city in first:
+            where = _path((*loc, first[city]))
+            issues.append(Issue((*loc, index), "duplicate_city", {"value": city, "first": where}))
+        else:
+            first[city] = index
 
 
 def _wave_names(data: dict[str, Any]) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ message in the ``scenario`` catalogue (``scenario.error.<type>`` and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -268,8 +269,15 @@ Share = Annotated[float, Field(ge=0, le=1)]
 
 def _city(value: Any) -> str:
     if value not in CITIES:
-        raise _error("city", value, expected="、".join(CITIES))
+        raise _city_error(value)
     return value
+
+
+def _city_error(value: Any) -> PydanticCustomError:
+    # A string is quoted so that stray spaces show, as in " 南昌市 ". The loader
+    # joins the tuple of names with the separator of the message's language.
+    display = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value
+    return _error("city", display, expected=CITIES)
 
 
 def _county(value: Any) -> str:
@@ -296,7 +304,7 @@ def _unit_selector(value: Any) -> str:
     if not colon or kind not in _SELECTOR_KINDS or not name.strip():
         raise _error("unit_selector", value)
     if kind == "city" and name not in CITIES:
-        raise _error("city", name, expected="、".join(CITIES))
+        raise _city_error(name)
     if kind == "county" and county_city(name) is None:
         raise _error("county", name)
     if kind == "union" and not _IDENTIFIER.fullmatch(name):

@@ -93,7 +93,8 @@ def to_problem(issue: Issue, document: Document | None, file: str, lang: str | N
     if document is not None:
         found, path = document.locate(issue.loc, issue.point)
         mark = issue.mark or found
-    params = {name: _shown(value, shorten=name == "value") for name, value in issue.params.items()}
+    separator = t("scenario.list_separator", language)
+    params = {name: _param(name, value, separator) for name, value in issue.params.items()}
     for name in ("kind", "actual"):
         if f"scenario.kind.{params.get(name)}" in catalogue():
             params[name] = t(f"scenario.kind.{params[name]}", language)
@@ -192,6 +193,13 @@ def _is_plain(value: object) -> bool:
     return (
         value is None or isinstance(value, str | int | float) or type(value).__name__ == "Decimal"
     )
+
+
+def _param(name: str, value: object, separator: str) -> str:
+    # A tuple or list of choices reads as one text, joined the way the language lists things.
+    if isinstance(value, tuple | list):
+        return separator.join(_shown(item, shorten=False) for item in value)
+    return _shown(value, shorten=name == "value")
 
 
 def _shown(value: object, shorten: bool) -> str:

@@ -1,0 +1,62 @@
+"""The cities a run draws: each listed once, and a wrong name shown with its spaces."""
+
+from twin.scenario import parse_scenario
+
+from .samples import BASE, problems
+
+F = "scenarios/peak.yaml"
+CITIES_EN = "南昌市, 景德镇市, 萍乡市, 九江市, 新余市, 鹰潭市, 赣州市, 吉安市, 宜春市, 抚州市, 上饶市"
+CITIES_ZH = "南昌市、景德镇市、萍乡市、九江市、新余市、鹰潭市、赣州市、吉安市、宜春市、抚州市、上饶市"
+
+
+def with_cities(cities: str) -> str:
+    """Return the sample scenario drawing ``cities`` (a YAML flow list) at a small scale."""
+    province = f"province: {{scale: 0.001, population: {{cities: {cities}}}}}"
+    return BASE.replace("province: {scale: 0}", province)
+
+
+def test_distinct_cities_load():
+    scenario = parse_scenario(with_cities("[南昌市, 九江市]"), F, "en")
+    assert scenario.province.population.cities == ["南昌市", "九江市"]
+
+
+def test_duplicate_city_english():
+    assert problems(with_cities("[南昌市, 九江市, 南昌市]"), "en") == [
+        f"{F}:5: province.population.cities[2]: the city 南昌市 is listed again; "
+        "it is already at province.population.cities[0]; list each city once"
+    ]
+
+
+def test_duplicate_city_chinese():
+    assert problems(with_cities("[南昌市, 九江市, 南昌市]"), "zh") == [
+        f"{F}:5: province.population.cities[2]: 城市 南昌市 重复，"
+        "已在 province.population.cities[0] 列出；每个城市只列一次"
+    ]
+
+
+def test_each_repeat_reported():
+    lines = problems(with_cities("[南昌市, 南昌市, 南昌市]"), "en")
+    assert [line.split(": ")[1] for line in lines] == [
+        "province.population.cities[1]",
+        "province.population.cities[2]",
+    ]
+
+
+def test_spaced_city_english():
+    assert problems(with_cities('[" 南昌市 "]'), "en") == [
+        f'{F}:5: province.population.cities[0]: " 南昌市 " is not a city of Jiangxi; '
+        f"use one of the full names: {CITIES_EN}"
+    ]
+
+
+def test_spaced_city_chinese():
+    assert problems(with_cities('[" 南昌市 "]'), "zh") == [
+        f'{F}:5: province.population.cities[0]: " 南昌市 " 不是江西省的设区市；使用全称之一：{CITIES_ZH}'
+    ]
+
+
+def test_city_number_unquoted():
+    assert problems(with_cities("[5]"), "en") == [
+        f"{F}:5: province.population.cities[0]: 5 is not a city of Jiangxi; "
+        f"use one of the full names: {CITIES_EN}"
+    ]
