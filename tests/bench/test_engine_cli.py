@@ -1,6 +1,7 @@
 """twin bench engine: the options that pick scales, shards and workers."""
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,39 @@ def test_smallest_first_runs_sharded():
 )
 def test_figures_keep_small_values(value, shown):
     assert _figure(value) == shown
+
+
+def test_keep_empty_rejected(bench):
+    code, err = bench("engine", "--keep", "")
+    assert code == 2
+    assert "'' is not a valid folder" in err
+
+
+def test_keep_checked_for_every_scale_first(bench, tmp_path):
+    # The second scale's folder is broken: nothing may run, not even the first scale.
+    (tmp_path / "scale-0.0005").mkdir()
+    (tmp_path / "scale-0.0005" / "plan.json").write_text("{broken", encoding="utf-8")
+    code, err = bench("engine", "--scales", "0.0002,0.0005", "--shards", "2", "--keep", str(tmp_path))
+    assert code == 2
+    assert "scale-0.0005/plan.json cannot be read" in err
+    assert not list((tmp_path / "scale-0.0002").glob("shard-*.json"))
+
+
+def test_missing_scenario_rejected(tmp_path):
+    from twin.bench.engine import bench_engine
+    from twin.bench.stopping import BenchmarkInputError
+
+    with pytest.raises(BenchmarkInputError) as raised:
+        bench_engine(str(tmp_path / "none.yaml"), scales=(0.0002,))
+    assert raised.value.key == "scenario_missing"
+
+
+def test_default_scenario_found_from_any_folder(monkeypatch, tmp_path):
+    from twin.bench.engine import DEFAULT_SCENARIO
+
+    monkeypatch.chdir(tmp_path)
+    assert Path(DEFAULT_SCENARIO).is_file()
+
+
+def test_figures_show_lists_of_shards():
+    assert _figure([2, 0, 1]) == "2, 0, 1"

@@ -12,7 +12,6 @@ import pytest
 from twin.bench.shards import (
     DEFAULT_BYTES_PER_MEMBER,
     FIXED_BYTES,
-    KeptRunMismatch,
     ShardPlan,
     _bytes_per_member,
     city_members,
@@ -24,6 +23,7 @@ from twin.bench.shards import (
     shard_scenario,
     split_cities,
 )
+from twin.bench.stopping import BenchmarkInputError
 from twin.scenario import load_scenario
 from twin.scenario.province import CENSUS_2020_RESIDENTS
 from twin.sim.crowd.params import population_params
@@ -197,8 +197,68 @@ def test_kept_run_resumes_missing_shard(tiny_run, kept_folder, tmp_path):
 
 
 def test_kept_folder_of_other_scale_rejected(tiny_run, kept_folder):
-    with pytest.raises(KeptRunMismatch, match="keeps shards of another run"):
+    with pytest.raises(BenchmarkInputError) as raised:
         run_sharded(str(PEAK), 0.0003, shards=2, workers=2, keep=kept_folder)
+    assert raised.value.key == "keep_mismatch"
+
+
+def copied_kept(kept_folder, tmp_path) -> Path:
+    """Return a copy of the finished tiny run's kept folder, to break."""
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for path in kept_folder.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("plan.json", "{broken"), ("sittings.json", '[{"x":'), ("shard-1.json", "garbage"), ("shard-1.json", "{}"),
+     ("sittings.json", '[{"x": 1}]')],
+)
+def test_kept_file_broken_named(tiny_run, kept_folder, tmp_path, name, content):
+    folder = copied_kept(kept_folder, tmp_path)
+    (folder / name).write_text(content, encoding="utf-8")
+    with pytest.raises(BenchmarkInputError) as raised:
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=folder)
+    assert raised.value.key == "keep_corrupt"
+    assert raised.value.values["file"] == folder / name
+
+
+def test_kept_figures_of_other_shard_rejected(tiny_run, kept_folder, tmp_path):
+    folder = copied_kept(kept_folder, tmp_path)
+    (folder / "shard-1.json").write_bytes((folder / "shard-0.json").read_bytes())
+    with pytest.raises(BenchmarkInputError, match="members, the plan has"):
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=folder)
+
+
+def test_kept_shards_without_sittings_rejected(tiny_run, kept_folder, tmp_path):
+    folder = copied_kept(kept_folder, tmp_path)
+    (folder / "sittings.json").unlink()
+    with pytest.raises(BenchmarkInputError, match="missing or empty"):
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=folder)
+
+
+def test_keep_on_a_file_rejected(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(BenchmarkInputError) as raised:
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=blocker / "scale")
+    assert raised.value.key == "keep_unusable"
+
+
+def test_shards_over_scenario_cities_rejected():
+    demo = load_scenario(ROOT / "scenarios" / "lifecycle_demo.yaml")
+    one_city = demo.model_copy(update={"province": demo.province.model_copy(update={
+        "population": demo.province.population.model_copy(update={"cities": ["南昌市"]})})})
+    with pytest.raises(BenchmarkInputError) as raised:
+        plan_shards(one_city, 0.001, 3)
+    assert raised.value.values == {"shards": 3, "cities": 1}
+
+
+def test_workers_reported_as_ran(tiny_run):
+    single = run_sharded(str(PEAK), 0.0002, shards=1, workers=3)
+    assert single["workers"] == 1
 
 
 def plan_of(index: int, members: int):
@@ -259,4 +319,5 @@ def test_sigterm_stops_and_records_sitting(tmp_path):
     [sitting] = json.loads((tmp_path / "scale-0.0002" / "sittings.json").read_text(encoding="utf-8"))
     assert process.returncode == 130
     assert "stopped by SIGTERM" in err
+    assert "kept in" in err
     assert sitting["finished"] is False

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,8 @@ from pathlib import Path
 from statistics import median
 
 import simpy
+
+from twin.bench.stopping import BenchmarkInputError, stop_on_signals
 
 __all__ = [
     "AUTO_SHARDS",
@@ -39,7 +42,8 @@ __all__ = [
 #: Scales that finish in a few minutes on 2 cores; ``twin bench --full`` runs
 #: 0.01, 0.1 and 1.0, which takes hours (see docs/benchmarks.md).
 DEFAULT_SCALES = (0.0005, 0.002)
-DEFAULT_SCENARIO = "scenarios/spring_festival_peak.yaml"
+#: The Spring Festival peak scenario of this checkout, found from any working folder.
+DEFAULT_SCENARIO = str(Path(__file__).resolve().parents[2] / "scenarios" / "spring_festival_peak.yaml")
 
 #: ``shards`` value of :func:`bench_engine` that picks the number of shards for each scale.
 AUTO_SHARDS = 0
@@ -125,6 +129,9 @@ def child_command(scenario: str, out: Path | str, scale: float, shard: tuple[int
 
 def read_child_figures(returncode: int, stdout: str, stderr: str) -> dict:
     """Return the figures a child printed, with its rates and memory per member, or ``error``."""
+    if returncode < 0:
+        # Killed from outside: by a user, or by the kernel when memory ran out (SIGKILL).
+        return {"error": f"killed by {signal.Signals(-returncode).name}"}
     if returncode != 0:
         tail = stderr.strip().splitlines()[-1:] or ["no output"]
         return {"error": tail[0]}
@@ -152,16 +159,22 @@ def read_child_figures(returncode: int, stdout: str, stderr: str) -> dict:
 
 def run_scale(scenario: str, scale: float, timeout: float | None = None) -> dict:
     """Run ``scenario`` at ``scale`` in a subprocess and return its figures."""
-    with tempfile.TemporaryDirectory(prefix="twin-bench-") as out:
-        completed = subprocess.run(
+    with tempfile.TemporaryDirectory(prefix="twin-bench-") as out, stop_on_signals():
+        process = subprocess.Popen(
             child_command(scenario, out, scale),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
             env={**os.environ, "PYTHONHASHSEED": "0"},
-            check=False,
         )
-    figures = read_child_figures(completed.returncode, completed.stdout, completed.stderr)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            # A timeout, Ctrl-C or SIGTERM: the child must not run on alone.
+            process.kill()
+            process.wait()
+            raise
+    figures = read_child_figures(process.returncode, stdout, stderr)
     return {"scale": scale, **figures} if "error" in figures else {**figures, "scale": scale}
 
 
@@ -181,18 +194,30 @@ def bench_engine(
     (default: the machine's CPUs). ``AUTO_SHARDS`` picks the number for each
     scale (:func:`twin.bench.shards.default_shards`); None runs each scale in
     one process. A scale that does not finish within ``timeout`` seconds is
-    reported as timed out rather than waited for. With ``keep``, a sharded
+    reported as timed out rather than waited for. Raises
+    :class:`twin.bench.stopping.BenchmarkInputError`, before running anything,
+    when the scenario file is missing, a scale has more shards than cities, or
+    a kept folder cannot serve its scale. With ``keep``, a sharded
     scale keeps its finished shards in ``keep/scale-<scale>`` and a later call
     with the same folder runs only the others. ``smallest_first`` starts a
     sharded scale's smallest shards first.
     """
-    floor = simpy_floor()
+    if not Path(scenario).is_file():
+        raise BenchmarkInputError("scenario_missing", path=scenario)
     workers = workers or os.cpu_count() or 1
+    counts = {scale: _shard_count(scenario, scale, shards, workers) for scale in scales}
+    if keep is not None:
+        from twin.bench.shards import check_kept
+
+        for scale in scales:
+            if counts[scale] is not None:
+                check_kept(scenario, scale, counts[scale], Path(keep) / f"scale-{scale}")
+    floor = simpy_floor()
     runs = []
     for scale in scales:
         try:
             folder = Path(keep) / f"scale-{scale}" if keep is not None else None
-            runs.append(_run_one(scenario, scale, timeout, shards, workers, folder, smallest_first))
+            runs.append(_run_one(scenario, scale, timeout, counts[scale], workers, folder, smallest_first))
         except subprocess.TimeoutExpired:
             runs.append({"scale": scale, "error": f"timed out after {timeout:.0f} s"})
     for run in runs:
@@ -202,6 +227,20 @@ def bench_engine(
 
 
 # Private interface
+
+
+def _shard_count(scenario: str, scale: float, shards: int | None, workers: int) -> int | None:
+    """Return the shards a scale runs in (None: one process), checked against the scenario's cities."""
+    if shards is None:
+        return None
+
+    from twin.bench.shards import default_shards, plan_shards
+    from twin.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    count = default_shards(loaded, scale, workers) if shards == AUTO_SHARDS else shards
+    plan_shards(loaded, scale, count)
+    return count
 
 
 def _run_one(
@@ -216,9 +255,6 @@ def _run_one(
     if shards is None:
         return run_scale(scenario, scale, timeout)
 
-    from twin.bench.shards import default_shards, run_sharded
-    from twin.scenario import load_scenario
+    from twin.bench.shards import run_sharded
 
-    if shards == AUTO_SHARDS:
-        shards = default_shards(load_scenario(scenario), scale, workers)
     return run_sharded(scenario, scale, shards, workers, timeout, keep, smallest_first=smallest_first)

@@ -38,7 +38,6 @@ import hashlib
 import json
 import math
 import os
-import signal
 import subprocess
 import tempfile
 import time
@@ -47,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from twin.bench.stopping import BenchmarkInputError, stop_on_signals
 from twin.population.allocation import county_member_counts
 from twin.population.regions import divisions
 from twin.population.streams import Streams
@@ -62,8 +62,7 @@ __all__ = [
     "run_sharded",
     "shard_scenario",
     "split_cities",
-    "KeptRunMismatch",
-    "ShardRunStopped",
+    "check_kept",
     "machine_memory_bytes",
     "next_shard",
 ]
@@ -88,14 +87,6 @@ DEFAULT_BYTES_PER_MEMBER = 9_000
 
 #: Share of the machine's memory that shards may be expected to use together.
 MEMORY_SHARE = 0.85
-
-
-class KeptRunMismatch(ValueError):
-    """The folder given to keep a sharded run holds another run's shards."""
-
-
-class ShardRunStopped(Exception):
-    """A sharded run stopped by SIGTERM or SIGHUP (``kill``, a closed terminal) after stopping its shards."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +141,13 @@ def shard_seed(seed: int, index: int, count: int) -> int:
 
 
 def plan_shards(scenario: Scenario, scale: float, shards: int) -> list[ShardPlan]:
-    """Return the shards of ``scenario`` at ``scale``: cities, members and seed of each."""
+    """Return the shards of ``scenario`` at ``scale``: cities, members and seed of each.
+
+    Raises :class:`BenchmarkInputError` when ``shards`` is more than the cities the scenario draws.
+    """
     members = city_members(scenario, scale)
+    if not 1 <= shards <= len(members):
+        raise BenchmarkInputError("option.shards_over_cities", shards=shards, cities=len(members))
     groups = split_cities(members, shards)
     return [
         ShardPlan(index, shards, group, sum(members[city] for city in group), shard_seed(scenario.seed, index, shards))
@@ -223,8 +219,9 @@ def run_sharded(
 
     With ``keep``, finished shards' figures and each sitting are kept in that
     folder, and shards already kept there are not run again; the figures then
-    have ``sittings`` too. Raises :class:`KeptRunMismatch` when the folder
-    holds shards of another scenario file, scale or shard count.
+    have ``sittings`` too. Raises :class:`BenchmarkInputError` when the folder
+    holds shards of another scenario file, scale or shard count, or cannot be
+    read or written.
 
     ``memory_budget`` (bytes; default :data:`MEMORY_SHARE` of the machine's
     memory) bounds what the running shards are expected to need together.
@@ -232,7 +229,8 @@ def run_sharded(
     largest, so that a sitting of limited time finishes as many as it can.
 
     SIGTERM and SIGHUP stop the shards, record the sitting and raise
-    :class:`ShardRunStopped`; Ctrl-C does the same and raises KeyboardInterrupt.
+    :class:`twin.bench.stopping.BenchmarkStopped`; Ctrl-C does the same and
+    raises KeyboardInterrupt.
     """
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}")
@@ -245,6 +243,11 @@ def run_sharded(
     if "error" in outcome:
         return {"scale": scale, "error": outcome["error"]}
     return _whole_figures(scale, plans, workers, outcome)
+
+
+def check_kept(scenario: str, scale: float, shards: int, keep: Path | str) -> None:
+    """Check, before anything runs, that ``keep`` can hold this run's shards; raise BenchmarkInputError if not."""
+    _KeptShards(Path(keep), scenario, scale, plan_shards(load_scenario(scenario), scale, shards))
 
 
 def machine_memory_bytes() -> int:
@@ -306,36 +309,55 @@ class _KeptShards:
 
     ``plan.json`` names the run (the scenario file's SHA-256, the scale and the
     shards), ``shard-<i>.json`` holds a finished shard's figures and
-    ``sittings.json`` lists each sitting's wall time and memory peak.
+    ``sittings.json`` lists each sitting's wall time and memory peak. A file
+    that cannot be read, or figures that do not fit the plan, raise
+    :class:`BenchmarkInputError` naming the file.
     """
 
     def __init__(self, folder: Path, scenario: str, scale: float, plans: list[ShardPlan]) -> None:
         self.folder = folder
+        self.plans = {plan.index: plan for plan in plans}
         digest = hashlib.sha256(Path(scenario).read_bytes()).hexdigest()
         identity = {"scenario_sha256": digest, "scale": scale, "shards": [asdict(plan) for plan in plans]}
         identity = json.loads(json.dumps(identity))
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BenchmarkInputError("keep_unusable", folder=folder, reason=error.strerror or str(error)) from None
         plan_file = folder / "plan.json"
         if plan_file.exists():
-            if json.loads(plan_file.read_text(encoding="utf-8")) != identity:
-                raise KeptRunMismatch(
-                    f"{folder} keeps shards of another run (scenario file, scale or shards differ); "
-                    "give a new folder or delete this one"
-                )
+            if self._read(plan_file) != identity:
+                raise BenchmarkInputError("keep_mismatch", folder=folder)
         else:
-            _write_json(plan_file, identity)
+            self._write(plan_file, identity)
+        kept = [index for index in self.plans if self.figures(index) is not None]
+        if kept and not self.sittings():
+            raise BenchmarkInputError("keep_corrupt", file=folder / "sittings.json", reason="missing or empty")
 
     def figures(self, index: int) -> dict | None:
         """Return the kept figures of shard ``index``, or None when it has not finished."""
         path = self.folder / f"shard-{index}.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+        if not path.exists():
+            return None
+        figures = self._read(path)
+        if not isinstance(figures, dict) or not _REQUIRED_FIGURES <= set(figures):
+            raise BenchmarkInputError("keep_corrupt", file=path, reason="not the figures of a finished shard")
+        if figures["members"] != self.plans[index].members:
+            reason = f"{figures['members']} members, the plan has {self.plans[index].members}"
+            raise BenchmarkInputError("keep_corrupt", file=path, reason=reason)
+        return figures
 
     def keep(self, index: int, figures: dict) -> None:
-        _write_json(self.folder / f"shard-{index}.json", figures)
+        self._write(self.folder / f"shard-{index}.json", figures)
 
     def sittings(self) -> list[dict]:
         path = self.folder / "sittings.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        if not path.exists():
+            return []
+        sittings = self._read(path)
+        if not isinstance(sittings, list) or not all(isinstance(item, dict) and _SITTING <= set(item) for item in sittings):
+            raise BenchmarkInputError("keep_corrupt", file=path, reason="not a list of sittings")
+        return sittings
 
     def add_sitting(self, started: dt.datetime, wall: float, peak: int, shards: list[int], finished: bool) -> None:
         sitting = {
@@ -345,7 +367,29 @@ class _KeptShards:
             "shards_finished": shards,
             "finished": finished,
         }
-        _write_json(self.folder / "sittings.json", [*self.sittings(), sitting])
+        self._write(self.folder / "sittings.json", [*self.sittings(), sitting])
+
+    @staticmethod
+    def _read(path: Path):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise BenchmarkInputError("keep_corrupt", file=path, reason=str(error)) from None
+
+    @staticmethod
+    def _write(path: Path, value) -> None:
+        try:
+            _write_json(path, value)
+        except OSError as error:
+            raise BenchmarkInputError("keep_unusable", folder=path, reason=error.strerror or str(error)) from None
+
+
+#: Keys a kept shard's figures and a sitting must have.
+_REQUIRED_FIGURES = frozenset(
+    {"members", "authorizations", "cpu_seconds", "wall_seconds", "peak_rss_bytes", "simulated_days",
+     "simulated_events", "ledger_transfers", "ledger_balanced", "authorizations_per_cpu_second"}
+)
+_SITTING = frozenset({"wall_seconds", "peak_rss_bytes", "shards_finished", "finished"})
 
 
 def _write_json(path: Path, value) -> None:
@@ -380,53 +424,52 @@ def _run_shards(
     peak_together = 0
     started_at = dt.datetime.now(dt.UTC)
     started = time.perf_counter()
-    handlers = _stop_on_signals()
-    try:
-        while waiting or running:
-            while waiting and len(running) < workers:
-                if budget is None:
-                    position = 0
-                else:
-                    per_member = _bytes_per_member(figures)
-                    position = next_shard(waiting, [shard.plan for shard in running], per_member, budget)
-                if position is None:
-                    break
-                plan = waiting.pop(position)
-                out = folder / f"shard-{plan.index}"
-                out.mkdir()
-                command = child_command(scenario, out / "run", scale, (plan.index, plan.count))
-                with open(out / "stdout", "wb") as stdout, open(out / "stderr", "wb") as stderr:
-                    process = subprocess.Popen(
-                        command, stdout=stdout, stderr=stderr, env={**os.environ, "PYTHONHASHSEED": "0"}
-                    )
-                running.append(_Running(plan, process, out))
+    with stop_on_signals():
+        try:
+            while waiting or running:
+                while waiting and len(running) < workers:
+                    if budget is None:
+                        position = 0
+                    else:
+                        per_member = _bytes_per_member(figures)
+                        position = next_shard(waiting, [shard.plan for shard in running], per_member, budget)
+                    if position is None:
+                        break
+                    plan = waiting.pop(position)
+                    out = folder / f"shard-{plan.index}"
+                    out.mkdir()
+                    command = child_command(scenario, out / "run", scale, (plan.index, plan.count))
+                    with open(out / "stdout", "wb") as stdout, open(out / "stderr", "wb") as stderr:
+                        process = subprocess.Popen(
+                            command, stdout=stdout, stderr=stderr, env={**os.environ, "PYTHONHASHSEED": "0"}
+                        )
+                    running.append(_Running(plan, process, out))
 
-            peak_together = max(peak_together, sum(_resident_bytes(shard.process.pid) for shard in running))
-            for shard in [shard for shard in running if shard.process.poll() is not None]:
-                running.remove(shard)
-                result = read_child_figures(
-                    shard.process.returncode,
-                    (shard.out / "stdout").read_text(encoding="utf-8"),
-                    (shard.out / "stderr").read_text(encoding="utf-8", errors="replace"),
-                )
-                if "error" in result:
-                    return {"error": f"shard {shard.plan.index}: {result['error']}"}
-                figures[shard.plan.index] = result
-                finished_here.append(shard.plan.index)
-                if kept is not None:
-                    kept.keep(shard.plan.index, result)
-            if timeout is not None and time.perf_counter() - started > timeout:
-                raise subprocess.TimeoutExpired("twin bench shards", timeout)
-            if running:
-                time.sleep(_SAMPLE_SECONDS)
-    finally:
-        _restore_signals(handlers)
-        for shard in running:
-            shard.process.kill()
-            shard.process.wait()
-        wall = time.perf_counter() - started
-        if kept is not None and (finished_here or running):
-            kept.add_sitting(started_at, wall, peak_together, finished_here, finished=not running and not waiting)
+                peak_together = max(peak_together, sum(_resident_bytes(shard.process.pid) for shard in running))
+                for shard in [shard for shard in running if shard.process.poll() is not None]:
+                    running.remove(shard)
+                    result = read_child_figures(
+                        shard.process.returncode,
+                        (shard.out / "stdout").read_text(encoding="utf-8"),
+                        (shard.out / "stderr").read_text(encoding="utf-8", errors="replace"),
+                    )
+                    if "error" in result:
+                        return {"error": f"shard {shard.plan.index}: {result['error']}"}
+                    figures[shard.plan.index] = result
+                    if kept is not None:
+                        kept.keep(shard.plan.index, result)
+                    finished_here.append(shard.plan.index)
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    raise subprocess.TimeoutExpired("twin bench shards", timeout)
+                if running:
+                    time.sleep(_SAMPLE_SECONDS)
+        finally:
+            for shard in running:
+                shard.process.kill()
+                shard.process.wait()
+            wall = time.perf_counter() - started
+            if kept is not None and (finished_here or running):
+                kept.add_sitting(started_at, wall, peak_together, finished_here, finished=not running and not waiting)
     outcome = {"wall_seconds": wall, "peak_together": peak_together, "figures": figures}
     if kept is not None:
         sittings = kept.sittings()
@@ -434,27 +477,6 @@ def _run_shards(
         outcome["wall_seconds"] = sum(sitting["wall_seconds"] for sitting in sittings)
         outcome["peak_together"] = max((sitting["peak_rss_bytes"] for sitting in sittings), default=peak_together)
     return outcome
-
-
-def _stop_on_signals() -> dict:
-    """Make SIGTERM and SIGHUP raise :class:`ShardRunStopped`; return the handlers they had."""
-
-    def stop(signum, frame):
-        raise ShardRunStopped(signal.Signals(signum).name)
-
-    handlers = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        try:
-            handlers[signum] = signal.signal(signum, stop)
-        except ValueError:
-            # Only the main thread may set handlers; elsewhere the defaults stay.
-            break
-    return handlers
-
-
-def _restore_signals(handlers: dict) -> None:
-    for signum, handler in handlers.items():
-        signal.signal(signum, handler)
 
 
 def _resident_bytes(pid: int) -> int:
@@ -504,7 +526,7 @@ def _whole_figures(scale: float, plans: list[ShardPlan], workers: int, outcome: 
     return {
         "scale": scale,
         "shards": len(plans),
-        "workers": workers,
+        "workers": min(workers, len(plans)),
         "members": members,
         "authorizations": authorizations,
         "simulated_days": days,

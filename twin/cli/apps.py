@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from twin.cli.console import Console
-from twin.cli.exits import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from twin.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 
 __all__ = ["tui_command", "bench_command", "BENCHMARKS"]
 
@@ -73,15 +73,18 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
         if name != "engine":
             results[name] = entry()
             continue
-        from twin.bench.shards import KeptRunMismatch, ShardRunStopped
+        from twin.bench.stopping import BenchmarkInputError, BenchmarkStopped
 
         try:
             results[name] = entry(**_engine_settings(args))
-        except KeptRunMismatch:
-            console.warn("bench.keep_mismatch", folder=args.keep)
+        except BenchmarkInputError as error:
+            console.warn(f"bench.{error.key}", **error.values)
             return EXIT_INVALID
-        except ShardRunStopped as stopped:
-            console.warn("bench.stopped", signal=str(stopped), folder=args.keep or "-")
+        except BenchmarkStopped as stopped:
+            if args.keep:
+                console.warn("bench.stopped", signal=str(stopped), folder=args.keep)
+            else:
+                console.warn("bench.stopped_unkept", signal=str(stopped))
             return EXIT_INTERRUPTED
 
     if args.json:
@@ -89,7 +92,12 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
     else:
         for name, figures in results.items():
             _print_figures(name, figures, console)
-    return EXIT_OK if results else EXIT_INVALID
+    failed = [run for run in results.get("engine", {}).get("runs", []) if "error" in run]
+    for run in failed:
+        console.warn("bench.run_failed", scale=_figure(run["scale"]), error=run["error"])
+    if not results:
+        return EXIT_INVALID
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 # Private interface
@@ -182,6 +190,8 @@ def _figure(value: object) -> str:
     if isinstance(value, list):
         if all(isinstance(item, str) for item in value):
             return ", ".join(value)
+        if all(isinstance(item, int) for item in value):
+            return ", ".join(str(item) for item in value)
         return f"[{len(value)}]"
     if isinstance(value, float):
         if abs(value) >= 1000:

@@ -15,7 +15,7 @@ from twin.calendar import to_local
 from twin.i18n import t
 from twin.scenario.province import CENSUS_2020_RESIDENTS
 
-__all__ = ["seed", "scale", "scales", "shards", "workers", "until", "language_in", "LANGUAGE_CHOICES"]
+__all__ = ["seed", "scale", "scales", "shards", "workers", "keep_folder", "until", "language_in", "LANGUAGE_CHOICES"]
 
 LANGUAGE_CHOICES = ("zh", "en")
 
@@ -71,6 +71,13 @@ def workers(text: str) -> int:
     if value is None or value < 1:
         raise argparse.ArgumentTypeError(t("bench.option.workers_invalid", value=text))
     return value
+
+
+def keep_folder(text: str) -> str:
+    """Read ``--keep``: a folder path, not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(t("bench.option.keep_invalid", value=repr(text)))
+    return text
 
 
 def until(text: str) -> dt.datetime:

@@ -83,7 +83,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     bench.add_argument("--scales", type=options.scales, metavar="F[,F...]", help=t("bench.help.scales", lang))
     bench.add_argument("--shards", type=options.shards, metavar="K", help=t("bench.help.shards", lang))
     bench.add_argument("--workers", type=options.workers, metavar="N", help=t("bench.help.workers", lang))
-    bench.add_argument("--keep", metavar="DIR", help=t("bench.help.keep", lang))
+    bench.add_argument("--keep", type=options.keep_folder, metavar="DIR", help=t("bench.help.keep", lang))
     bench.add_argument("--smallest-first", action="store_true", help=t("bench.help.smallest_first", lang))
     return parser
 
