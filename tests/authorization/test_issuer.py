@@ -180,7 +180,8 @@ def test_card_accounts_share_one_owner(world):
     accounts = world.issuer.card_of("m1").accounts
     owners = [world.ledger.account(account_id).owner for account_id in accounts.ids()]
     assert owners == ["member:m1"] * 3
-    assert owners[0] is owners[1] and owners[0] is owners[2]
+    assert owners[0] is owners[1]
+    assert owners[0] is owners[2]
 
 
 def test_cards_of_one_month_share_expiry(world):

@@ -246,5 +246,5 @@ def reversal_windows(path, memory_seconds) -> tuple[int, int]:
 
 
 def test_evicted_hold_dates_reversal(tmp_path):
-    # The reversal gives back the window of the day the hold counted, which only the evicted hold tells.
+    # The reversal gives back the window of the day the hold counted, which only the evicted hold records.
     assert reversal_windows(tmp_path / "evicting.db", 0) == reversal_windows(tmp_path / "keeping.db", None)

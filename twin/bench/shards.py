@@ -81,8 +81,8 @@ _SAMPLE_SECONDS = 0.2
 FIXED_BYTES = 100_000_000
 
 #: Memory per member expected before any shard of a run has finished. Shards of
-#: scale 0.1 of the Spring Festival peak needed 7,700 to 7,900 bytes a member
-#: beyond the fixed cost (5 December 2026); this leaves some room above that.
+#: scale 0.1 of the Spring Festival peak needed 7,000 to 7,700 bytes a member
+#: beyond the fixed cost, so this leaves some room above that.
 DEFAULT_BYTES_PER_MEMBER = 9_000
 
 #: Share of the machine's memory that shards may be expected to use together.
@@ -218,9 +218,9 @@ def run_sharded(
     ``timeout`` seconds, after stopping the shards still running.
 
     With ``keep``, finished shards' figures and each sitting are kept in that
-    folder, and shards already kept there are not run again; the figures then
+    folder, so shards already kept there are not run again. The figures then
     have ``sittings`` too. Raises :class:`BenchmarkInputError` when the folder
-    holds shards of another scenario file, scale or shard count, or cannot be
+    contains shards of another scenario file, scale or shard count, or cannot be
     read or written.
 
     ``memory_budget`` (bytes; default :data:`MEMORY_SHARE` of the machine's
@@ -265,9 +265,9 @@ def machine_memory_bytes() -> int:
 def next_shard(waiting: list[ShardPlan], running: list[ShardPlan], bytes_per_member: float, budget: int) -> int | None:
     """Return the position in ``waiting`` of the shard to start now, or None to wait for a running one.
 
-    The first waiting shard (in the order they wait) whose expected memory
-    fits beside the running shards' within ``budget``; when none runs, the
-    first waiting shard, even one too large for the budget.
+    The shard is the first waiting one (in the order they wait) whose expected
+    memory fits beside the running shards' within ``budget``. When no shard
+    runs, it is the first waiting one, even if it is too large for the budget.
     """
     if not waiting:
         return None
@@ -308,7 +308,7 @@ class _KeptShards:
     """The folder of a sharded run that may take several sittings.
 
     ``plan.json`` names the run (the scenario file's SHA-256, the scale and the
-    shards), ``shard-<i>.json`` holds a finished shard's figures and
+    shards), ``shard-<i>.json`` contains a finished shard's figures and
     ``sittings.json`` lists each sitting's wall time and memory peak. A file
     that cannot be read, or figures that do not fit the plan, raise
     :class:`BenchmarkInputError` naming the file.
