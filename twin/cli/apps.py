@@ -21,6 +21,7 @@ from pathlib import Path
 
 from twin.cli.console import Console
 from twin.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from twin.i18n import catalogue, t
 
 __all__ = ["tui_command", "bench_command", "BENCHMARKS"]
 
@@ -69,7 +70,7 @@ def bench_command(args: argparse.Namespace, console: Console) -> int:
         if entry is None:
             console.warn("cli.bench.no_entry", module=module_name, entry=f"bench_{name}")
             continue
-        console.warn("cli.bench.running", name=name)
+        console.warn("cli.bench.running", name=_label(name, console.lang))
         if name != "engine":
             results[name] = entry()
             continue
@@ -133,17 +134,35 @@ def _engine_settings(args: argparse.Namespace) -> dict:
 
 def _print_figures(name: str, figures: dict, console: Console) -> None:
     """Print one benchmark's results: plain figures as lines, mappings and lists of runs as tables."""
-    console.say("cli.bench.title", name=name)
+    lang = console.lang
+    console.say("cli.bench.title", name=_label(name, lang))
     for key, value in figures.items():
         if isinstance(value, dict):
-            console.line(f"{key}:")
-            console.table(["", ""], [[inner, _figure(figure)] for inner, figure in _flatten(value)], right=(1,))
+            console.line(f"{_label(key, lang)}:")
+            rows = [[_label(inner, lang), _figure(figure)] for inner, figure in _flatten(value)]
+            console.table(["", ""], rows, right=(1,))
         elif _is_rows(value):
             _print_rows(key, value, console)
             _print_nested_runs(key, value, console)
         else:
-            console.line(f"{key}: {_figure(value)}")
+            console.line(f"{_label(key, lang)}: {_figure(value)}")
     console.line()
+
+
+def _label(key: str, lang: str) -> str:
+    """Return the printed name of a figure's key (dotted for nested ones) in ``lang``.
+
+    A part of the key that is not a figure's name (the name of a pipeline step,
+    a list position such as ``runs[0]``) is kept as it is.
+    """
+    entries = catalogue()
+    parts = []
+    for part in key.split("."):
+        name, bracket, position = part.partition("[")
+        entry = entries.get(f"figures.{name}")
+        text = t(f"figures.{name}", lang) if entry is not None else name
+        parts.append(f"{text}{bracket}{position}")
+    return ".".join(parts)
 
 
 def _is_rows(value: object) -> bool:
@@ -155,8 +174,9 @@ def _print_rows(title: str, rows: list[dict], console: Console) -> None:
     columns: list[str] = []
     for row in rows:
         columns.extend(column for column in row if column not in columns)
-    console.line(f"{title}:")
-    console.table(columns, [[_figure(row.get(column)) for column in columns] for row in rows],
+    console.line(f"{_label(title, console.lang)}:")
+    headers = [_label(column, console.lang) for column in columns]
+    console.table(headers, [[_figure(row.get(column)) for column in columns] for row in rows],
                   right=range(len(columns)))
 
 
