@@ -21,21 +21,21 @@ def bench(capsys, monkeypatch):
     return run
 
 
-@pytest.mark.parametrize("value", ("0", "12", "-1", "two", "1.5"))
+@pytest.mark.parametrize("value", ("0", "12", "-1", "two", "1.5", "٣", "1_0"))
 def test_shards_rejected(bench, value):
     code, err = bench("engine", "--shards", value)
     assert code == 2
     assert f"{value} is not a valid number of shards; write a whole number from 1 to 11" in err
 
 
-@pytest.mark.parametrize("value", ("0", "-2", "many"))
+@pytest.mark.parametrize("value", ("0", "-2", "many", "٢"))
 def test_workers_rejected(bench, value):
     code, err = bench("engine", "--workers", value)
     assert code == 2
     assert f"{value} is not a valid number of workers" in err
 
 
-@pytest.mark.parametrize("value", ("0", "1.5", "0.01,abc", "0.01,,0.1", "nan", ""))
+@pytest.mark.parametrize("value", ("0", "1.5", "0.01,abc", "0.01,,0.1", "nan", "", "٠.١", "0.0_1"))
 def test_scales_rejected(bench, value):
     code, err = bench("engine", "--scales", value)
     assert code == 2

@@ -45,7 +45,7 @@ def test_missing_file_message(twin, tmp_path, monkeypatch):
     assert result.err.startswith("nope.yaml: the file nope.yaml does not exist; check the path")
 
 
-@pytest.mark.parametrize("value", ["abc", "-0.1", "2", "nan"])
+@pytest.mark.parametrize("value", ["abc", "-0.1", "2", "nan", "٠.٥"])
 def test_bad_scale_exits_two(twin, small, value):
     assert twin("run", small, f"--scale={value}").code == 2
 
@@ -60,8 +60,9 @@ def test_bad_scale_message_in_chinese(twin, small):
     assert "参数 --scale：abc 不是有效的规模" in result.err
 
 
-def test_bad_seed_exits_two(twin, small):
-    assert twin("run", small, "--seed", "-3").code == 2
+@pytest.mark.parametrize("value", ["-3", "٧", "1_000"])
+def test_bad_seed_exits_two(twin, small, value):
+    assert twin("run", small, "--seed", value).code == 2
 
 
 def test_bad_until_exits_two(twin, small):

@@ -22,22 +22,16 @@ LANGUAGE_CHOICES = ("zh", "en")
 
 def seed(text: str) -> int:
     """Read ``--seed``: a whole number from 0 up."""
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.option.seed_invalid", value=text)) from None
-    if value < 0:
+    value = _whole_number(text)
+    if value is None or value < 0:
         raise argparse.ArgumentTypeError(t("cli.option.seed_invalid", value=text))
     return value
 
 
 def scale(text: str) -> float:
     """Read ``--scale``: the share of the province's members to simulate, from 0 to 1."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text)) from None
-    if not math.isfinite(value) or not 0 <= value <= 1:
+    value = _number(text)
+    if value is None or not math.isfinite(value) or not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(t("cli.option.scale_invalid", value=text))
     return value
 
@@ -46,11 +40,8 @@ def scales(text: str) -> tuple[float, ...]:
     """Read ``--scales``: comma-separated shares of the province, each above 0 and at most 1."""
     values = []
     for part in text.split(","):
-        try:
-            value = float(part.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(t("bench.option.scales_invalid", value=text)) from None
-        if not math.isfinite(value) or not 0 < value <= 1:
+        value = _number(part)
+        if value is None or not math.isfinite(value) or not 0 < value <= 1:
             raise argparse.ArgumentTypeError(t("bench.option.scales_invalid", value=text))
         values.append(value)
     return tuple(values)
@@ -112,8 +103,26 @@ def language_in(argv: list[str]) -> str | None:
 # Private interface
 
 
+# Python reads other scripts' digits ("٣") and underscores ("1_0") as numbers;
+# an option takes only what its help shows, ASCII digits, so a mistyped value
+# is reported rather than read as something the user did not mean.
+
+
 def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    if not text.isascii() or "_" in text:
+        return None
     try:
-        return int(text.strip())
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    if not text.isascii() or "_" in text:
+        return None
+    try:
+        return float(text)
     except ValueError:
         return None
