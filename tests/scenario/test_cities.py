@@ -60,3 +60,35 @@ def test_city_number_unquoted():
         f"{F}:5: province.population.cities[0]: 5 is not a city of Jiangxi; "
         f"use one of the full names: {CITIES_EN}"
     ]
+
+
+def with_wave(cities: str, selector: str) -> str:
+    """Return the sample scenario drawing ``cities`` with one rollout wave to ``selector``."""
+    wave = f'rollout:\n  - {{name: w, start: 2020-01-01, end: 2020-01-31, units: ["{selector}"]}}\n'
+    return with_cities(cities) + wave
+
+
+def test_wave_to_undrawn_city_english():
+    assert problems(with_wave("[萍乡市]", "city:南昌市"), "en") == [
+        f"{F}:16: rollout[0].units[0]: city:南昌市 selects no union: 南昌市 is not among the cities "
+        "this run draws (province.population.cities: 萍乡市); "
+        "add 南昌市 to province.population.cities, or remove this selector"
+    ]
+
+
+def test_wave_to_undrawn_county_chinese():
+    assert problems(with_wave("[萍乡市, 九江市]", "county:安义县"), "zh") == [
+        f"{F}:16: rollout[0].units[0]: county:安义县 选不到任何工会：南昌市 不在这次运行抽取的城市里"
+        "（province.population.cities：萍乡市, 九江市）；把 南昌市 加进 province.population.cities，或删掉这个选择器"
+    ]
+
+
+def test_wave_to_drawn_county_loads():
+    scenario = parse_scenario(with_wave("[南昌市]", "county:安义县"), F, "en")
+    assert scenario.rollout[0].units == ["county:安义县"]
+
+
+def test_wave_to_whole_province_loads_when_cities_drawn():
+    # all, pilot and industry selectors reach units in any city (spread units have members everywhere).
+    for selector in ("all", "pilot", "industry:教育"):
+        assert parse_scenario(with_wave("[萍乡市]", selector), F, "en").rollout[0].units == [selector]

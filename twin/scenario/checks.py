@@ -423,12 +423,15 @@ def _check_plan(
     end: dt.datetime | None,
     issues: list[Issue],
 ) -> None:
+    drawn = _drawn_cities(data)
     for index, wave in _mappings(data.get("rollout")):
         for position, selector in _items(wave.get("units")):
             _check_selector(("rollout", index, "units", position), selector, kinds, issues)
+            _check_drawn(("rollout", index, "units", position), selector, drawn, issues)
     for index, payment in _mappings(data.get("disbursements")):
         for position, selector in _items(payment.get("unions")):
             _check_selector(("disbursements", index, "unions", position), selector, kinds, issues)
+            _check_drawn(("disbursements", index, "unions", position), selector, drawn, issues)
         day = _date(payment.get("date"))
         if (
             day is not None
@@ -472,6 +475,26 @@ def _check_plan(
 def _check_selector(loc: Loc, selector: Any, kinds: dict[str, str], issues: list[Issue]) -> None:
     if isinstance(selector, str) and selector.startswith("union:"):
         _check_ref(loc, selector.removeprefix("union:"), "union", kinds, issues)
+
+
+def _drawn_cities(data: dict[str, Any]) -> list[str]:
+    """Return the cities of ``province.population.cities`` (empty: the whole province is drawn)."""
+    cities = _dig(data, "province", "population", "cities")
+    if not isinstance(cities, list):
+        return []
+    return [city for city in cities if isinstance(city, str)]
+
+
+def _check_drawn(loc: Loc, selector: Any, drawn: list[str], issues: list[Issue]) -> None:
+    # A city or county outside the drawn cities has no union in the run, so the
+    # wave or payment would quietly reach nobody there.
+    if not drawn or not isinstance(selector, str):
+        return
+    kind, _, name = selector.partition(":")
+    city = name if kind == "city" else county_city(name) if kind == "county" else None
+    if city is not None and city not in drawn:
+        values = {"value": selector, "city": city, "drawn": ", ".join(drawn)}
+        issues.append(Issue(loc, "selector_not_drawn", values))
 
 
 # Helpers
