@@ -92,3 +92,15 @@ def test_wave_to_whole_province_loads_when_cities_drawn():
     # all, pilot and industry selectors reach units in any city (spread units have members everywhere).
     for selector in ("all", "pilot", "industry:教育"):
         assert parse_scenario(with_wave("[萍乡市]", selector), F, "en").rollout[0].units == [selector]
+
+
+def test_doubled_space_shown_as_written():
+    assert problems(with_cities('["南昌  市"]'), "en")[0].startswith(
+        f'{F}:5: province.population.cities[0]: "南昌  市" is not a city of Jiangxi'
+    )
+
+
+def test_line_break_shown_escaped():
+    assert problems(with_cities('["南昌\\n市"]'), "en")[0].startswith(
+        f'{F}:5: province.population.cities[0]: "南昌\\n市" is not a city of Jiangxi'
+    )

@@ -202,11 +202,16 @@ def _param(name: str, value: object, separator: str) -> str:
     return _shown(value, shorten=name == "value")
 
 
+_ESCAPED = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def _shown(value: object, shorten: bool) -> str:
     text = "null" if value is None else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
-    text = " ".join(text.split())
+    # A message is one line, so line breaks and tabs are shown escaped; spaces
+    # stay as written, because a doubled space can be the very mistake.
+    text = text.translate(_ESCAPED)
     if shorten and len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 1] + "…"
     return text
