@@ -103,26 +103,22 @@ def language_in(argv: list[str]) -> str | None:
 # Private interface
 
 
-# Python reads other scripts' digits ("٣") and underscores ("1_0") as numbers;
-# an option takes only what its help shows, ASCII digits, so a mistyped value
-# is reported rather than read as something the user did not mean.
-
-
 def _whole_number(text: str) -> int | None:
-    text = text.strip()
-    if not text.isascii() or "_" in text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return None
+    return _ascii_number(text, int)
 
 
 def _number(text: str) -> float | None:
+    return _ascii_number(text, float)
+
+
+def _ascii_number(text: str, kind: type[int] | type[float]) -> int | float | None:
+    # Python reads other scripts' digits ("٣") and underscores ("1_0") as numbers;
+    # an option takes only what its help shows, ASCII digits, so a mistyped value
+    # is reported rather than read as something the user did not mean.
     text = text.strip()
     if not text.isascii() or "_" in text:
         return None
     try:
-        return float(text)
+        return kind(text)
     except ValueError:
         return None
