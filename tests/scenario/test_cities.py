@@ -88,8 +88,8 @@ def test_wave_to_drawn_county_loads():
     assert scenario.rollout[0].units == ["county:安义县"]
 
 
-def test_wave_to_whole_province_loads_when_cities_drawn():
-    # all, pilot and industry selectors reach units in any city (spread units have members everywhere).
+def test_province_wide_selectors_load():
+    # all, pilot and industry: reach units with members in any city, so they stay valid.
     for selector in ("all", "pilot", "industry:教育"):
         assert parse_scenario(with_wave("[萍乡市]", selector), F, "en").rollout[0].units == [selector]
 

@@ -487,11 +487,16 @@ def _drawn_cities(data: dict[str, Any]) -> list[str]:
 
 def _check_drawn(loc: Loc, selector: Any, drawn: list[str], issues: list[Issue]) -> None:
     # A city or county outside the drawn cities has no union in the run, so the
-    # wave or payment would quietly reach nobody there.
+    # wave or payment would select no member there.
     if not drawn or not isinstance(selector, str):
         return
     kind, _, name = selector.partition(":")
-    city = name if kind == "city" else county_city(name) if kind == "county" else None
+    if kind == "city":
+        city = name
+    elif kind == "county":
+        city = county_city(name)
+    else:
+        return
     if city is not None and city not in drawn:
         values = {"value": selector, "city": city, "drawn": ", ".join(drawn)}
         issues.append(Issue(loc, "selector_not_drawn", values))

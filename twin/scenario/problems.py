@@ -209,8 +209,8 @@ def _shown(value: object, shorten: bool) -> str:
     text = "null" if value is None else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
-    # A message is one line, so line breaks and tabs are shown escaped; spaces
-    # stay as written, because a doubled space can be the very mistake.
+    # A message is one line, so line breaks and tabs are shown escaped. Spaces
+    # stay as written, because a doubled space can be the mistake itself.
     text = text.translate(_ESCAPED)
     if shorten and len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 1] + "…"
