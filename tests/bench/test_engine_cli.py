@@ -89,9 +89,14 @@ def test_keep_rejected_for_ledger(bench):
     assert "--smallest-first apply to the engine benchmark only" in err
 
 
+def write_plan(folder: Path, scale: str, text: str) -> None:
+    """Write ``text`` as the kept plan of ``scale`` in the --keep folder ``folder``."""
+    (folder / f"scale-{scale}").mkdir()
+    (folder / f"scale-{scale}" / "plan.json").write_text(text, encoding="utf-8")
+
+
 def test_keep_folder_of_other_run_rejected(bench, tmp_path):
-    (tmp_path / "scale-0.0002").mkdir()
-    (tmp_path / "scale-0.0002" / "plan.json").write_text('{"scale": 0.5}', encoding="utf-8")
+    write_plan(tmp_path, "0.0002", '{"scale": 0.5}')
     code, err = bench("engine", "--scales", "0.0002", "--shards", "2", "--keep", str(tmp_path))
     assert code == 2
     assert "keeps shards of another run" in err
@@ -117,8 +122,7 @@ def test_keep_empty_rejected(bench):
 
 def test_keep_checked_for_every_scale_first(bench, tmp_path):
     # The second scale's folder is broken: nothing may run, not even the first scale.
-    (tmp_path / "scale-0.0005").mkdir()
-    (tmp_path / "scale-0.0005" / "plan.json").write_text("{broken", encoding="utf-8")
+    write_plan(tmp_path, "0.0005", "{broken")
     code, err = bench("engine", "--scales", "0.0002,0.0005", "--shards", "2", "--keep", str(tmp_path))
     assert code == 2
     assert "scale-0.0005/plan.json cannot be read" in err
