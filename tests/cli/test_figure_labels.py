@@ -49,7 +49,7 @@ def _keys(value, found: set[str]) -> set[str]:
 
 
 def test_every_figure_has_a_label(results):
-    # Step names and function names are data, not keys: they stay as they are.
+    # Pipeline step names and request kinds are data, not keys, so they have no label.
     data = set(results["authorization"]["profile"]["step_mean_us"])
     data |= set(results["authorization"]["holiday_peak_batched"].get("mix", {}))
     missing = sorted(key for key in _keys(results, set()) - data if f"figures.{key}" not in catalogue())

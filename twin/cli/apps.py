@@ -159,8 +159,7 @@ def _label(key: str, lang: str) -> str:
     parts = []
     for part in key.split("."):
         name, bracket, position = part.partition("[")
-        entry = entries.get(f"figures.{name}")
-        text = t(f"figures.{name}", lang) if entry is not None else name
+        text = t(f"figures.{name}", lang) if f"figures.{name}" in entries else name
         parts.append(f"{text}{bracket}{position}")
     return ".".join(parts)
 

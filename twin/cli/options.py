@@ -112,9 +112,8 @@ def _number(text: str) -> float | None:
 
 
 def _ascii_number(text: str, kind: type[int] | type[float]) -> int | float | None:
-    # Python reads other scripts' digits ("٣") and underscores ("1_0") as numbers;
-    # an option takes only what its help shows, ASCII digits, so a mistyped value
-    # is reported rather than read as something the user did not mean.
+    # Python reads other scripts' digits ("٣") and underscores ("1_0") as numbers.
+    # An option takes only ASCII digits, as its help shows, so a mistyped value is reported.
     text = text.strip()
     if not text.isascii() or "_" in text:
         return None
