@@ -22,6 +22,8 @@ import datetime as dt
 import gc
 import json
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -118,7 +120,8 @@ def run_scenario(
         end = scenario.end if until is None else min(scenario.end, to_local(until))
         interrupted = False
         try:
-            _advance_by_days(world, end, progress)
+            with _stop_between_events(world.env):
+                _advance_by_days(world, end, progress)
         except KeyboardInterrupt:
             interrupted = True
             log.warning("run interrupted at %s", world.now().isoformat())
@@ -189,11 +192,41 @@ def _long_lived_heap() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+@contextmanager
+def _stop_between_events(env) -> Iterator[None]:
+    """Make Ctrl-C stop the run between two simulated events.
+
+    Python raises KeyboardInterrupt wherever the program happens to be: in the
+    middle of an authorization, or after the store committed a group but before
+    the ledger forgot it (the closing flush then wrote the group twice). Inside
+    the block, Ctrl-C only sets ``env.stop_requested``, and the next step raises. Where
+    the program has its own SIGINT handler, or runs outside the main thread,
+    nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+
+    def request_stop(signum, frame) -> None:
+        env.stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _advance_by_days(world: World, end: dt.datetime, progress) -> None:
     """Run the simulation one local day at a time, closing each day's figures."""
     env = world.env
     stop = world.clock.at(end)
     while env.now < stop:
+        if env.stop_requested:
+            raise KeyboardInterrupt
         today = world.now().date()
         next_midnight = to_local(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
         target = min(stop, world.clock.at(next_midnight))
