@@ -306,10 +306,21 @@ class Recorder:
         return self._trace_dropped
 
     def _merge_paying(self) -> None:
-        if self._paying_new:
-            new = np.fromiter(self._paying_new, dtype=np.uint64, count=len(self._paying_new))
-            self._paying = np.union1d(self._paying, new)
-            self._paying_new = set()
+        """Insert the card numbers gathered since the last merge into the sorted array.
+
+        Only the new numbers are sorted: ``np.union1d`` sorted the whole array at
+        every merge, so the merges' total cost grew with the square of a city's cards.
+        """
+        if not self._paying_new:
+            return
+        new = np.fromiter(self._paying_new, dtype=np.uint64, count=len(self._paying_new))
+        new.sort()
+        paying = self._paying
+        positions = np.searchsorted(paying, new)
+        known = positions < len(paying)
+        known[known] = paying[positions[known]] == new[known]
+        self._paying = np.insert(paying, positions[~known], new[~known])
+        self._paying_new = set()
 
 
 def _mix(number: int) -> int:
