@@ -293,4 +293,4 @@ def test_refund_form_finds_ids_far_apart_on_one_day():
 def test_refund_form_row_is_narrow():
     kept = RefundRecords()
     kept.add(dt.date(2020, 1, 6), [purchase_record(number) for number in range(1, 101)])
-    assert sum(day.rows.nbytes for day in kept._days) == 100 * 42
+    assert sum(day.rows.nbytes + day.ids.nbytes for day in kept._days) == 100 * 42

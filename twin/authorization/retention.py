@@ -21,12 +21,12 @@ from twin.authorization.requests import AccountType, Kind
 
 __all__ = ["RefundRecords"]
 
-# One row of a day's block, 42 bytes. The authorization id is kept as its
-# distance from the day's first id, and the ledger transfers as their distance
-# below the id (a purchase's post is two ids below it, its discount one), so
-# that 32 bits hold them. The PAN is kept as an integer.
+# One row of a day's block, 38 bytes, beside its authorization id in a column
+# of its own (4 bytes). The id is kept as its distance from the day's first id,
+# and the ledger transfers as their distance below the id (a purchase's post is
+# two ids below it, its discount one), so that 32 bits hold them. The PAN is
+# kept as an integer.
 _ROW = np.dtype([
-    ("id", np.uint32),
     ("pan", np.uint64),
     ("merchant", np.int32),
     ("account", np.int8),
@@ -50,15 +50,21 @@ _NO_TRANSFER = _INT32_MIN
 
 
 class _Day:
-    """One local day's rows, sorted by id; ``first`` is the id at offset 0."""
+    """One local day's rows, sorted by id; ``first`` is the id at offset 0.
 
-    __slots__ = ("date", "rows", "first", "last")
+    The ids are a contiguous uint32 column of their own. A search in a field of
+    the structured rows, or with a Python int, copied the whole column first:
+    about 1.7 ms per lookup in a day of a million rows instead of 1.5 µs.
+    """
 
-    def __init__(self, date: dt.date, rows: np.ndarray, first: int) -> None:
+    __slots__ = ("date", "ids", "rows", "first", "last")
+
+    def __init__(self, date: dt.date, ids: np.ndarray, rows: np.ndarray, first: int) -> None:
         self.date = date
+        self.ids = ids
         self.rows = rows
         self.first = first
-        self.last = first + int(rows["id"][-1])
+        self.last = first + int(ids[-1])
 
 
 class RefundRecords:
@@ -117,7 +123,7 @@ class RefundRecords:
         flags = int(row["flags"])
         amount, paid = int(row["amount"]), int(row["paid"])
         returned, returned_paid = int(row["returned"]), int(row["returned_paid"])
-        number = day.first + int(row["id"])
+        number = day.first + int(day.ids[index])
         discount_distance = int(row["discount_transfer_id"])
         return AuthorizationRecord(
             authorization_id,
@@ -160,10 +166,11 @@ class RefundRecords:
 
     def _add_block(self, date: dt.date, fitting: list[tuple[int, AuthorizationRecord]]) -> None:
         first = fitting[0][0]
+        ids = np.fromiter((number - first for number, _ in fitting), dtype=np.uint32, count=len(fitting))
         block = np.empty(len(fitting), dtype=_ROW)
         block[:] = [
             (
-                number - first, int(record.pan), self._merchant(record.merchant_id), _ACCOUNT_INDEX[record.account],
+                int(record.pan), self._merchant(record.merchant_id), _ACCOUNT_INDEX[record.account],
                 (_COMPLETION if record.kind is Kind.COMPLETION else 0)
                 | (_REVERSED if record.reversed else 0)
                 | (_VOIDED if record.voided else 0),
@@ -173,7 +180,7 @@ class RefundRecords:
             )
             for number, record in fitting
         ]
-        self._days.append(_Day(date, block, first))
+        self._days.append(_Day(date, ids, block, first))
 
     def _find(self, authorization_id: str) -> tuple[_Day, int] | AuthorizationRecord | None:
         whole = self._whole.get(authorization_id)
@@ -184,9 +191,9 @@ class RefundRecords:
             return None
         for day in self._days:
             if day.first <= number <= day.last:
-                ids = day.rows["id"]
+                ids = day.ids
                 offset = number - day.first
-                index = int(np.searchsorted(ids, offset))
+                index = int(ids.searchsorted(np.uint32(offset)))
                 if index < len(ids) and ids[index] == offset:
                     return day, index
         return None
