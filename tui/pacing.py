@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 import time
 
+from twin.sim.interrupts import RunStopped
+
 __all__ = ["RunCancelled", "RunGate", "SPEEDS", "speed_label"]
 
 #: Speeds offered, in simulated days per second of wall time; None runs as fast as possible.
@@ -22,12 +24,12 @@ def speed_label(speed: int | None) -> str:
     return "max" if speed is None else f"{speed}x"
 
 
-class RunCancelled(KeyboardInterrupt):
+class RunCancelled(RunStopped):
     """Raised in the run's thread to stop it at a day boundary.
 
-    It is a :class:`KeyboardInterrupt` because the engine treats one as an
-    interruption: it stops at a whole simulated event, audits the ledger and
-    writes the run folder marked ``interrupted``.
+    It is a :class:`~twin.sim.interrupts.RunStopped` because the engine treats
+    one as an interruption: it audits the ledger and writes the run folder
+    marked ``interrupted``.
     """
 
 

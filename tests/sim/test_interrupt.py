@@ -8,8 +8,10 @@ import pytest
 from twin.ledger.audit import verify
 from twin.ledger.store import SQLiteStore
 from twin.scenario import load_scenario
+from twin.sim import engine as engine_module
 from twin.sim.engine import run_scenario
-from twin.sim.world import CountingEnvironment
+from twin.sim.interrupts import RunStopped, deferred_interrupts
+from twin.sim.world import CountingEnvironment, World
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,11 +27,54 @@ def python_sigint():
 def test_stop_request_skips_next_event():
     env = CountingEnvironment()
     env.timeout(1)
-    env.stop_requested = True
-    with pytest.raises(KeyboardInterrupt):
+    env.stop.requested = True
+    with pytest.raises(RunStopped):
         env.step()
     assert env.events_processed == 0
     assert env.now == 0
+
+
+def test_second_ctrl_c_raises_at_once(python_sigint):
+    with deferred_interrupts() as stop:
+        signal.raise_signal(signal.SIGINT)
+        assert stop.requested
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_nested_blocks_share_request(python_sigint):
+    with deferred_interrupts() as outer, deferred_interrupts() as inner:
+        assert inner is outer
+
+
+def test_ctrl_c_during_start_up_stops_at_start(tmp_path, monkeypatch, python_sigint):
+    original = World.__init__
+
+    def build_then_ctrl_c(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(World, "__init__", build_then_ctrl_c)
+    scenario = load_scenario(ROOT / "scenarios" / "pilot_2019.yaml")
+    result = run_scenario(scenario, tmp_path, scale=0.001)
+    assert result.interrupted
+    assert result.metrics["summary"]["authorizations"] == 0
+    assert verify(tmp_path / "ledger.db").ok
+
+
+def test_ctrl_c_while_closing_marks_run(tmp_path, monkeypatch, python_sigint):
+    original = engine_module.verify_store
+
+    def audit_then_ctrl_c(store):
+        signal.raise_signal(signal.SIGINT)
+        return original(store)
+
+    monkeypatch.setattr(engine_module, "verify_store", audit_then_ctrl_c)
+    result = run_scenario(load_scenario(ROOT / "scenarios" / "lifecycle_demo.yaml"), tmp_path)
+    assert result.interrupted
+    assert result.metrics["scenario"]["interrupted"] is True
+    assert verify(tmp_path / "ledger.db").ok
 
 
 @pytest.mark.parametrize("commit_number", [3, 8, 20])

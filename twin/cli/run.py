@@ -32,6 +32,7 @@ from twin.report.units import format_expected, format_outcome
 from twin.scenario import Scenario, ScenarioError, load_scenario
 from twin.scenario.province import smallest_scale
 from twin.sim.engine import RunResult, run_scenario
+from twin.sim.interrupts import deferred_interrupts
 from twin.sim.outputs import publish, staging_folder
 from twin.sim.scenario_copy import write_scenario_copy
 
@@ -125,25 +126,27 @@ def _run_in(staging: Path, out: Path, scenario_path: Path, scenario: Scenario, a
     console.warn("cli.run.starting", name=scenario.name, out=str(out))
     bar = ProgressBar(console.err, console.lang)
     started = time.monotonic()
-    try:
-        result = run_scenario(scenario, staging, seed=args.seed, scale=args.scale, until=args.until, progress=bar)
-    except KeyboardInterrupt:
-        # A second Ctrl-C while the engine closed the books leaves nothing consistent to keep.
-        bar.finish()
-        console.warn("cli.run.interrupted_closing", out=str(out))
-        return EXIT_INTERRUPTED
-    except ParamsError as error:
-        bar.finish()
-        return _population_invalid(error, scenario, console)
-    bar.finish()
-    write_report(staging, lang=console.lang, scenario=scenario)
-    try:
-        publish(staging, out)
-    except OSError as error:
-        console.warn("cli.run.out_unwritable", out=str(out), detail=error.strerror or str(error))
-        return EXIT_INVALID
+    # A first Ctrl-C stops the engine between two events, and the run folder is
+    # still written with its report. Only a second one gives up on the run.
+    with deferred_interrupts() as stop:
+        try:
+            result = run_scenario(scenario, staging, seed=args.seed, scale=args.scale, until=args.until, progress=bar)
+            bar.finish()
+            write_report(staging, lang=console.lang, scenario=scenario)
+        except KeyboardInterrupt:
+            bar.finish()
+            console.warn("cli.run.interrupted_closing", out=str(out))
+            return EXIT_INTERRUPTED
+        except ParamsError as error:
+            bar.finish()
+            return _population_invalid(error, scenario, console)
+        try:
+            publish(staging, out)
+        except OSError as error:
+            console.warn("cli.run.out_unwritable", out=str(out), detail=error.strerror or str(error))
+            return EXIT_INVALID
     _print_summary(result, out, time.monotonic() - started, console)
-    if result.interrupted:
+    if result.interrupted or stop.requested:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
 

@@ -22,8 +22,6 @@ import datetime as dt
 import gc
 import json
 import logging
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +34,7 @@ from twin.ledger import verify_store
 from twin.scenario import Scenario
 from twin.scenario.metric_keys import is_count
 from twin.scenario.metric_keys import normalize as normalize_metric_key
+from twin.sim.interrupts import RunStopped, StopRequest, deferred_interrupts
 from twin.sim.outputs import build_metrics, write_outputs
 from twin.sim.recorder import Recorder
 from twin.sim.script.expectations import check_balances
@@ -95,8 +94,33 @@ def run_scenario(
     progress: Callable[[Progress], None] | None = None,
     trace_core: bool = False,
 ) -> RunResult:
-    """Run ``scenario`` and write its outputs to ``out_dir``; return the figures and expectations."""
-    out = Path(out_dir)
+    """Run ``scenario`` and write its outputs to ``out_dir``; return the figures and expectations.
+
+    A first Ctrl-C stops the run before its next simulated event (or once the
+    world is built, during start-up), and the books are closed as at the end.
+    A Ctrl-C while they are closed marks the run interrupted too. A second
+    Ctrl-C raises KeyboardInterrupt at once. See :mod:`twin.sim.interrupts`.
+    """
+    with deferred_interrupts() as stop:
+        return _run_scenario(
+            scenario, Path(out_dir), seed=seed, scale=scale, until=until, progress=progress, trace_core=trace_core, stop=stop
+        )
+
+
+# Private interface
+
+
+def _run_scenario(
+    scenario: Scenario,
+    out: Path,
+    *,
+    seed: int | None,
+    scale: float | None,
+    until: dt.datetime | None,
+    progress: Callable[[Progress], None] | None,
+    trace_core: bool,
+    stop: StopRequest,
+) -> RunResult:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
         (out / name).unlink(missing_ok=True)
@@ -105,6 +129,7 @@ def run_scenario(
     with _long_lived_heap() as settle:
         recorder = Recorder(out / "trace.jsonl")
         world = World(scenario, out / "ledger.db", seed=seed, trace=trace_core, recorder=recorder)
+        world.env.stop = stop
         effective_scale = scenario.province.scale if scale is None else scale
         runner = ScriptRunner(world, on_step=lambda outcome: _trace_step(recorder, outcome))
         world.env.process(runner.run())
@@ -120,9 +145,8 @@ def run_scenario(
         end = scenario.end if until is None else min(scenario.end, to_local(until))
         interrupted = False
         try:
-            with _stop_between_events(world.env):
-                _advance_by_days(world, end, progress)
-        except KeyboardInterrupt:
+            _advance_by_days(world, end, progress)
+        except RunStopped:
             interrupted = True
             log.warning("run interrupted at %s", world.now().isoformat())
         finished_at = world.now()
@@ -134,6 +158,7 @@ def run_scenario(
         recorder.close_day(finished_at.date())
         audit = verify_store(world.ledger.store)
     recorder.close()
+    interrupted = interrupted or stop.requested
 
     expectations = [result for outcome in runner.outcomes for result in outcome.expectations]
     expectations += _check_run(world, scenario, audit, recorder, runner)
@@ -164,9 +189,6 @@ def run_scenario(
     return RunResult(out, metrics, expectations, interrupted, world.env.events_processed)
 
 
-# Private interface
-
-
 @contextmanager
 def _long_lived_heap() -> Iterator[Callable[[], None]]:
     """Collect garbage less often during a run; the callable it gives freezes what exists.
@@ -192,41 +214,13 @@ def _long_lived_heap() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
-@contextmanager
-def _stop_between_events(env) -> Iterator[None]:
-    """Make Ctrl-C stop the run between two simulated events.
-
-    Python raises KeyboardInterrupt wherever the program happens to be: in the
-    middle of an authorization, or after the store committed a group but before
-    the ledger forgot it (the closing flush then wrote the group twice). Inside
-    the block, Ctrl-C only sets ``env.stop_requested``, and the next step raises. Where
-    the program has its own SIGINT handler, or runs outside the main thread,
-    nothing changes.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-
-    def request_stop(signum, frame) -> None:
-        env.stop_requested = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 def _advance_by_days(world: World, end: dt.datetime, progress) -> None:
     """Run the simulation one local day at a time, closing each day's figures."""
     env = world.env
     stop = world.clock.at(end)
     while env.now < stop:
-        if env.stop_requested:
-            raise KeyboardInterrupt
+        if env.stop.requested:
+            raise RunStopped
         today = world.now().date()
         next_midnight = to_local(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
         target = min(stop, world.clock.at(next_midnight))

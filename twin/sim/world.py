@@ -36,6 +36,7 @@ from twin.population.streams import Streams
 from twin.scenario import Scenario
 from twin.sim.clock import SimClock
 from twin.sim.faults import FaultSchedule
+from twin.sim.interrupts import RunStopped, StopRequest
 from twin.sim.recorder import Recorder
 from twin.sim.requests import reversal_of
 
@@ -69,14 +70,14 @@ class CountingEnvironment(simpy.Environment):
     def __init__(self) -> None:
         super().__init__()
         self.events_processed = 0
-        #: Set (from a signal handler) to stop the run before the next event.
-        self.stop_requested = False
+        #: The Ctrl-C handler's request; the run stops before the next event once it is set.
+        self.stop = StopRequest()
 
     def step(self) -> None:
         # A stop raises here, between two events, never in the middle of one
         # (an authorization half applied, a ledger group half written).
-        if self.stop_requested:
-            raise KeyboardInterrupt
+        if self.stop.requested:
+            raise RunStopped
         # Counted after the step: the stop marker of run(until=...) raises from
         # step() and is not a simulated event, nor is the empty queue at the end.
         super().step()
