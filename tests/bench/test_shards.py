@@ -225,6 +225,24 @@ def test_kept_file_broken_named(tiny_run, kept_folder, tmp_path, name, content):
     assert raised.value.values["file"] == folder / name
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [("cpu_seconds", None, "cpu_seconds is null"), ("authorizations", "lots", 'authorizations is "lots"'),
+     ("wall_seconds", -1, "wall_seconds is -1"), ("members", True, "members is true"),
+     ("ledger_balanced", 1, "ledger_balanced is 1")],
+)
+def test_kept_figure_of_wrong_type_named(tiny_run, kept_folder, tmp_path, field, value, reason):
+    folder = copied_kept(kept_folder, tmp_path)
+    figures = json.loads((folder / "shard-1.json").read_text(encoding="utf-8"))
+    figures[field] = value
+    (folder / "shard-1.json").write_text(json.dumps(figures), encoding="utf-8")
+    with pytest.raises(BenchmarkInputError) as raised:
+        run_sharded(str(PEAK), 0.0002, shards=2, workers=2, keep=folder)
+    assert raised.value.key == "keep_corrupt"
+    assert raised.value.values["file"] == folder / "shard-1.json"
+    assert reason in raised.value.values["reason"]
+
+
 def test_kept_figures_of_other_shard_rejected(tiny_run, kept_folder, tmp_path):
     folder = copied_kept(kept_folder, tmp_path)
     (folder / "shard-1.json").write_bytes((folder / "shard-0.json").read_bytes())

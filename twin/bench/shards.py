@@ -342,6 +342,13 @@ class _KeptShards:
         figures = self._read(path)
         if not isinstance(figures, dict) or not _REQUIRED_FIGURES <= set(figures):
             raise BenchmarkInputError("keep_corrupt", file=path, reason="not the figures of a finished shard")
+        for name in sorted(_REQUIRED_FIGURES - {"ledger_balanced"}):
+            value = figures[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise BenchmarkInputError("keep_corrupt", file=path, reason=f"{name} is {json.dumps(value)}, not a number of 0 or more")
+        if not isinstance(figures["ledger_balanced"], bool):
+            reason = f"ledger_balanced is {json.dumps(figures['ledger_balanced'])}, not true or false"
+            raise BenchmarkInputError("keep_corrupt", file=path, reason=reason)
         if figures["members"] != self.plans[index].members:
             reason = f"{figures['members']} members, the plan has {self.plans[index].members}"
             raise BenchmarkInputError("keep_corrupt", file=path, reason=reason)
