@@ -30,20 +30,13 @@ def python_sigint():
     signal.signal(signal.SIGINT, previous)
 
 
-def test_ctrl_c_while_loading_exits_130(monkeypatch, capsys):
+@pytest.mark.parametrize(("lang", "message"), [("en", "Interrupted (Ctrl-C)."), ("zh", "已中断（Ctrl-C）。")])
+def test_ctrl_c_while_loading_exits_130(monkeypatch, capsys, lang, message):
     monkeypatch.delitem(sys.modules, "twin.cli.main")
     monkeypatch.setattr(sys, "meta_path", [_CtrlCOnImport(), *sys.meta_path])
-    monkeypatch.setattr(sys, "argv", ["twin", "--lang", "en", "run", "x.yaml"])
+    monkeypatch.setattr(sys, "argv", ["twin", "--lang", lang, "run", "x.yaml"])
     assert entry.main() == EXIT_INTERRUPTED
-    assert capsys.readouterr().err.strip() == "Interrupted (Ctrl-C)."
-
-
-def test_ctrl_c_while_loading_speaks_chinese(monkeypatch, capsys):
-    monkeypatch.delitem(sys.modules, "twin.cli.main")
-    monkeypatch.setattr(sys, "meta_path", [_CtrlCOnImport(), *sys.meta_path])
-    monkeypatch.setattr(sys, "argv", ["twin", "--lang", "zh", "run", "x.yaml"])
-    assert entry.main() == EXIT_INTERRUPTED
-    assert capsys.readouterr().err.strip() == "已中断（Ctrl-C）。"
+    assert capsys.readouterr().err.strip() == message
 
 
 def test_ctrl_c_during_report_keeps_run(tmp_path, monkeypatch, capsys, python_sigint):
