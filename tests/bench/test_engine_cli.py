@@ -114,6 +114,16 @@ def test_figures_keep_small_values(value, shown):
     assert _figure(value) == shown
 
 
+@pytest.mark.parametrize("extra", ((), ("--shards", "2")))
+def test_scale_without_members_rejected(bench, extra):
+    # The first scale is fine: the check must come before anything runs.
+    code, err = bench("engine", "--scales", "0.0005,1e-300", *extra)
+    assert code == 2
+    assert "scale 1e-300 is too small: it draws no one of the province's 8,000,000 members" in err
+    assert "the smallest usable scale is 1.3e-07" in err
+    assert "Traceback" not in err
+
+
 def test_keep_empty_rejected(bench):
     code, err = bench("engine", "--keep", "")
     assert code == 2

@@ -196,14 +196,16 @@ def bench_engine(
     one process. A scale that does not finish within ``timeout`` seconds is
     reported as timed out rather than waited for. Raises
     :class:`twin.bench.stopping.BenchmarkInputError`, before running anything,
-    when the scenario file is missing, a scale has more shards than cities, or
-    a kept folder cannot serve its scale. With ``keep``, a sharded
+    when the scenario file is missing, a scale draws no member, a scale has
+    more shards than cities, or a kept folder cannot serve its scale. With ``keep``, a sharded
     scale keeps its finished shards in ``keep/scale-<scale>`` and a later call
     with the same folder runs only the others. ``smallest_first`` starts a
     sharded scale's smallest shards first.
     """
     if not Path(scenario).is_file():
         raise BenchmarkInputError("scenario_missing", path=scenario)
+    for scale in scales:
+        _check_scale(scenario, scale)
     workers = workers or os.cpu_count() or 1
     counts = {scale: _shard_count(scenario, scale, shards, workers) for scale in scales}
     if keep is not None:
@@ -227,6 +229,30 @@ def bench_engine(
 
 
 # Private interface
+
+
+def _check_scale(scenario: str, scale: float) -> None:
+    """Raise BenchmarkInputError when ``scale`` draws no member of the scenario's province.
+
+    Scale 0 runs the scenario's script alone, without the crowd, and passes.
+    """
+    if scale == 0:
+        return
+    from twin.population import ParamsError
+    from twin.scenario import load_scenario
+    from twin.scenario.province import smallest_scale
+    from twin.sim.crowd.params import population_params
+
+    loaded = load_scenario(scenario)
+    try:
+        population_params(loaded.province, scale, loaded.start.date())
+    except ParamsError as error:
+        if error.field != "scale":
+            raise
+        members = loaded.province.population.members
+        raise BenchmarkInputError(
+            "option.scale_too_small", scale=f"{scale:g}", members=f"{members:,}", smallest=f"{smallest_scale(members):g}"
+        ) from None
 
 
 def _shard_count(scenario: str, scale: float, shards: int | None, workers: int) -> int | None:
