@@ -23,10 +23,14 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
 import simpy
 
 from twin.bench.stopping import BenchmarkInputError, stop_on_signals
+
+if TYPE_CHECKING:
+    from twin.scenario import Scenario
 
 __all__ = [
     "AUTO_SHARDS",
@@ -197,17 +201,20 @@ def bench_engine(
     reported as timed out rather than waited for. Raises
     :class:`twin.bench.stopping.BenchmarkInputError`, before running anything,
     when the scenario file is missing, a scale draws no member, a scale has
-    more shards than cities, or a kept folder cannot serve its scale. With ``keep``, a sharded
-    scale keeps its finished shards in ``keep/scale-<scale>`` and a later call
-    with the same folder runs only the others. ``smallest_first`` starts a
+    more shards than cities, or a kept folder cannot serve its scale. With
+    ``keep``, a sharded scale keeps its finished shards in ``keep/scale-<scale>``
+    and a later call with the same folder runs only the others. ``smallest_first`` starts a
     sharded scale's smallest shards first.
     """
     if not Path(scenario).is_file():
         raise BenchmarkInputError("scenario_missing", path=scenario)
+    from twin.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
     for scale in scales:
-        _check_scale(scenario, scale)
+        _check_scale(loaded, scale)
     workers = workers or os.cpu_count() or 1
-    counts = {scale: _shard_count(scenario, scale, shards, workers) for scale in scales}
+    counts = {scale: _shard_count(loaded, scale, shards, workers) for scale in scales}
     if keep is not None:
         from twin.bench.shards import check_kept
 
@@ -231,7 +238,7 @@ def bench_engine(
 # Private interface
 
 
-def _check_scale(scenario: str, scale: float) -> None:
+def _check_scale(scenario: Scenario, scale: float) -> None:
     """Raise BenchmarkInputError when ``scale`` draws no member of the scenario's province.
 
     Scale 0 runs the scenario's script alone, without the crowd, and passes.
@@ -239,33 +246,29 @@ def _check_scale(scenario: str, scale: float) -> None:
     if scale == 0:
         return
     from twin.population import ParamsError
-    from twin.scenario import load_scenario
     from twin.scenario.province import smallest_scale
     from twin.sim.crowd.params import population_params
 
-    loaded = load_scenario(scenario)
     try:
-        population_params(loaded.province, scale, loaded.start.date())
+        population_params(scenario.province, scale, scenario.start.date())
     except ParamsError as error:
         if error.field != "scale":
             raise
-        members = loaded.province.population.members
+        members = scenario.province.population.members
         raise BenchmarkInputError(
             "option.scale_too_small", scale=f"{scale:g}", members=f"{members:,}", smallest=f"{smallest_scale(members):g}"
         ) from None
 
 
-def _shard_count(scenario: str, scale: float, shards: int | None, workers: int) -> int | None:
+def _shard_count(scenario: Scenario, scale: float, shards: int | None, workers: int) -> int | None:
     """Return the shards a scale runs in (None: one process), checked against the scenario's cities."""
     if shards is None:
         return None
 
     from twin.bench.shards import default_shards, plan_shards
-    from twin.scenario import load_scenario
 
-    loaded = load_scenario(scenario)
-    count = default_shards(loaded, scale, workers) if shards == AUTO_SHARDS else shards
-    plan_shards(loaded, scale, count)
+    count = default_shards(scenario, scale, workers) if shards == AUTO_SHARDS else shards
+    plan_shards(scenario, scale, count)
     return count
 
 

@@ -345,7 +345,8 @@ class _KeptShards:
         for name in sorted(_REQUIRED_FIGURES - {"ledger_balanced"}):
             value = figures[name]
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise BenchmarkInputError("keep_corrupt", file=path, reason=f"{name} is {json.dumps(value)}, not a number of 0 or more")
+                reason = f"{name} is {json.dumps(value)}, not a number of 0 or more"
+                raise BenchmarkInputError("keep_corrupt", file=path, reason=reason)
         if not isinstance(figures["ledger_balanced"], bool):
             reason = f"ledger_balanced is {json.dumps(figures['ledger_balanced'])}, not true or false"
             raise BenchmarkInputError("keep_corrupt", file=path, reason=reason)
