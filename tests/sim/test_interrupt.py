@@ -48,7 +48,7 @@ def test_nested_blocks_share_request(python_sigint):
         assert inner is outer
 
 
-def test_ctrl_c_during_start_up_stops_at_start(tmp_path, monkeypatch, python_sigint):
+def test_start_up_ctrl_c_stops_at_start(tmp_path, monkeypatch, python_sigint):
     original = World.__init__
 
     def build_then_ctrl_c(self, *args, **kwargs):

@@ -100,6 +100,9 @@ def run_scenario(
     world is built, during start-up), and the books are closed as at the end.
     A Ctrl-C while they are closed marks the run interrupted too. A second
     Ctrl-C raises KeyboardInterrupt at once. See :mod:`twin.sim.interrupts`.
+
+    NOTE: at full scale a large city's world takes a few minutes to build, and
+    a first Ctrl-C during that time waits for it.
     """
     with deferred_interrupts() as stop:
         return _run_scenario(

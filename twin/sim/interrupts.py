@@ -2,7 +2,7 @@
 
 Python raises KeyboardInterrupt wherever the program happens to be: in the
 middle of an authorization, or after the store committed a group but before
-the ledger forgot it (the closing flush then wrote the group twice). Inside
+the ledger cleared it (the closing flush then wrote the group twice). Inside
 :func:`deferred_interrupts`, the first Ctrl-C only sets
 :attr:`StopRequest.requested`. The engine checks it before each simulated
 event and raises :class:`RunStopped` there, then closes the books. A second
@@ -20,7 +20,7 @@ __all__ = ["RunStopped", "StopRequest", "deferred_interrupts"]
 
 
 class RunStopped(KeyboardInterrupt):
-    """The run stopped between two events after a Ctrl-C."""
+    """The exception that ends a run between two simulated events after a Ctrl-C."""
 
 
 class StopRequest:

@@ -65,7 +65,7 @@ class MemberState:
 
 
 class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events it processes (for the engine benchmark) and can be stopped between two."""
+    """A SimPy environment that counts the events it processes (for the engine benchmark) and can stop between two events."""
 
     def __init__(self) -> None:
         super().__init__()
